@@ -150,13 +150,19 @@ pub const MIN_DETECT_BYTES: usize = 20;
 /// statistics settle long before, and a bound keeps huge articles cheap.
 pub const DETECT_SAMPLE_BYTES: usize = 4096;
 
+/// Lowest detector confidence accepted. whatlang's own `is_reliable` asks
+/// for more than 0.9, which rejects many genuine but short news texts; below
+/// this bound the default language applies.
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
 /// The outcome of language identification for one article.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Detection {
     /// The language chosen, `None` for language-neutral analysis.
     pub language: Option<&'static Language>,
     /// Detector confidence in 0..=1; 1.0 when the source declared the language,
-    /// 0.0 when nothing was detected (short or unreliable text).
+    /// 0.0 when the text was too short to try, and the detector's (low)
+    /// confidence when it was not trusted.
     pub confidence: f64,
     /// How the language was decided.
     pub method: DetectionMethod,
@@ -208,19 +214,20 @@ pub fn detect(
     if sample.trim().len() < MIN_DETECT_BYTES {
         return fallback;
     }
-    match whatlang::detect(&sample) {
-        Some(info) if info.is_reliable() => {
-            let language = LANGUAGES.iter().find(|l| l.detect == Some(info.lang()));
-            match language {
-                Some(language) => Detection {
-                    language: Some(language),
-                    confidence: info.confidence(),
-                    method: DetectionMethod::Detected,
-                },
-                None => fallback,
-            }
-        }
-        _ => fallback,
+    let Some(info) = whatlang::detect(&sample) else {
+        return fallback;
+    };
+    let language = LANGUAGES.iter().find(|l| l.detect == Some(info.lang()));
+    match language {
+        Some(language) if info.confidence() >= MIN_CONFIDENCE => Detection {
+            language: Some(language),
+            confidence: info.confidence(),
+            method: DetectionMethod::Detected,
+        },
+        _ => Detection {
+            confidence: info.confidence(),
+            ..fallback
+        },
     }
 }
 

@@ -4,37 +4,123 @@
 //! `veille_<code>`; every article also goes through the language-neutral
 //! chain [`NEUTRAL`]. Queries are analysed with the same chains, and
 //! snippets re-run them with offsets to find what to highlight.
+//!
+//! A language chain is, in order:
+//! 1. [`WordTokenizer`](tokenizer): words (apostrophes between letters kept
+//!    inside them) and CJK bigrams;
+//! 2. tantivy's `RemoveLongFilter`: drops tokens of [`MAX_TOKEN_BYTES`] or
+//!    more (URLs, base64, hashes);
+//! 3. [`ElisionFilter`](elision), for French, Italian and Catalan only:
+//!    `l’avion` → `avion`;
+//! 4. tantivy's `LowerCaser`;
+//! 5. tantivy's `StopWordFilter`, when tantivy ships a list for the
+//!    language;
+//! 6. [`SnowballFilter`](stemmer): Snowball stems, on accented text;
+//! 7. tantivy's `AsciiFoldingFilter`, after stemming since Snowball's rules
+//!    need the accents, so that `précieuse` and `precieuse` meet;
+//! 8. [`ApostropheFilter`](apostrophe): `aujourd'hui` → `aujourdhui`.
+//!
+//! The neutral chain knows no language: its tokenizer splits words at every
+//! apostrophe (`l’intelligence` → `l`, `intelligence`), then it lowercases,
+//! folds to ASCII and removes apostrophes, with no stop words and no
+//! stemming. Languages without a stemmer (Chinese, Japanese, Korean…) use it.
 
+mod apostrophe;
+mod elision;
+mod stemmer;
+mod tech;
+mod tokenizer;
+
+use frostem::Algorithm;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
+    TextAnalyzerBuilder, Token, Tokenizer, TokenizerManager,
 };
 
+use self::apostrophe::ApostropheFilter;
+use self::elision::ElisionFilter;
+use self::stemmer::SnowballFilter;
+use self::tech::TechTokenizer;
+use self::tokenizer::WordTokenizer;
 use crate::lang::{self, Language};
 
 /// Name of the language-neutral chain.
 pub const NEUTRAL: &str = "veille_neutral";
+
+/// Name of the exact chain: tech names kept whole (`C++`, `.NET`,
+/// `GPT-4o`), lowercased and folded, never stemmed.
+pub const EXACT: &str = "veille_exact";
+
+/// Tokens of this many bytes or more are dropped.
+const MAX_TOKEN_BYTES: usize = 64;
 
 /// Name under which a language's chain is registered.
 pub fn tokenizer_name(language: &Language) -> String {
     format!("veille_{}", language.code)
 }
 
-/// Builds the analysis chain for a language (`None`: language-neutral).
+/// Builds the analysis chain for a language (`None`, or a language without
+/// a stemmer: language-neutral).
 pub fn analyzer(language: Option<&'static Language>) -> TextAnalyzer {
-    // TEMPORARY: replaced by the real chains.
-    let _ = (Stemmer::default(), StopWordFilter::new(tantivy::tokenizer::Language::French));
-    let _ = language;
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+    let Some((language, algorithm)) = language.and_then(|l| Some((l, l.stemmer?))) else {
+        return neutral();
+    };
+    let tokens = TextAnalyzer::builder(WordTokenizer::new())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES));
+    let stop_words = language.stopwords.and_then(StopWordFilter::new);
+    // Each branch builds a fully typed chain: no boxing between filters.
+    match ElisionFilter::for_language(language.code) {
+        Some(elision) => with_stop_words(
+            tokens.filter(elision).filter(LowerCaser),
+            stop_words,
+            algorithm,
+        ),
+        None => with_stop_words(tokens.filter(LowerCaser), stop_words, algorithm),
+    }
+}
+
+/// The language-neutral chain.
+fn neutral() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::splitting_apostrophes())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ApostropheFilter)
+        .build()
+}
+
+fn with_stop_words<T: Tokenizer>(
+    chain: TextAnalyzerBuilder<T>,
+    stop_words: Option<StopWordFilter>,
+    algorithm: Algorithm,
+) -> TextAnalyzer {
+    match stop_words {
+        Some(stop_words) => stemmed(chain.filter(stop_words), algorithm),
+        None => stemmed(chain, algorithm),
+    }
+}
+
+fn stemmed<T: Tokenizer>(chain: TextAnalyzerBuilder<T>, algorithm: Algorithm) -> TextAnalyzer {
+    chain
+        .filter(SnowballFilter::new(algorithm))
+        .filter(AsciiFoldingFilter)
+        .filter(ApostropheFilter)
+        .build()
+}
+
+/// Registers the neutral chain and every language chain.
+/// Builds the exact chain (see [`EXACT`]).
+pub fn exact() -> TextAnalyzer {
+    TextAnalyzer::builder(TechTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
 }
 
-/// Registers the neutral chain and every language chain.
 pub fn register(manager: &TokenizerManager) {
     manager.register(NEUTRAL, analyzer(None));
+    manager.register(EXACT, exact());
     for language in lang::chained() {
         manager.register(&tokenizer_name(language), analyzer(Some(language)));
     }
@@ -49,4 +135,145 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
         out.push(stream.token().clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::lang::lookup;
+
+    fn terms(code: Option<&str>, text: &str) -> Vec<String> {
+        let language = code.map(|c| lookup(c).unwrap());
+        analyze(&mut analyzer(language), text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    fn fr(text: &str) -> Vec<String> {
+        terms(Some("fr"), text)
+    }
+
+    fn one(code: &str, word: &str) -> String {
+        let got = terms(Some(code), word);
+        assert_eq!(got.len(), 1, "{code} {word}: {got:?}");
+        got.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn french_chain_elides_stems_and_folds() {
+        let text = "L’Avion de l’intelligence artificielle";
+        let tokens = analyze(&mut analyzer(lookup("fr")), text);
+        let got: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), &text[t.offset_from..t.offset_to]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("avion", "Avion"),
+                ("intelligent", "intelligence"),
+                ("artificiel", "artificielle"),
+            ]
+        );
+        // `de` and the articles are gone, positions keep their gaps.
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        assert_eq!(positions, [0, 2, 3]);
+    }
+
+    #[test]
+    fn french_elided_pronouns_and_conjunctions_leave_only_stop_words() {
+        // il, à, elle are stop words: once the article is gone nothing is left.
+        assert!(fr("QU’IL jusqu’à lorsqu’elle d’ l'").is_empty());
+        assert_eq!(fr("jusqu’alors lorsqu’Apple"), ["alor", "apple"]);
+    }
+
+    #[test]
+    fn aujourdhui_has_one_term_whatever_the_spelling() {
+        let expected = vec!["aujourdhui".to_string()];
+        assert_eq!(fr("aujourd’hui"), expected);
+        assert_eq!(fr("aujourd'hui"), expected);
+        assert_eq!(fr("aujourdhui"), expected);
+        assert_eq!(fr("d’aujourd’hui"), expected);
+        assert_eq!(terms(None, "aujourd’hui"), ["aujourd", "hui"]);
+    }
+
+    #[test]
+    fn french_variants_share_a_term() {
+        assert_eq!(one("fr", "recrutement"), one("fr", "recrute"));
+        assert_eq!(one("fr", "précieuse"), one("fr", "precieuse"));
+        assert_eq!(one("fr", "Précieuse"), "precieux");
+        assert_eq!(one("fr", "données"), one("fr", "donnée"));
+    }
+
+    #[test]
+    fn english_chain() {
+        assert_eq!(one("en", "running"), one("en", "runs"));
+        assert_eq!(one("en", "Google's"), "googl");
+        assert_eq!(one("en", "Google’s"), "googl");
+        assert_eq!(terms(Some("en"), "The state of the art"), ["state", "art"]);
+    }
+
+    #[test]
+    fn german_spanish_italian_and_catalan_chains() {
+        assert_eq!(one("de", "Häuser"), one("de", "Haus"));
+        assert_eq!(terms(Some("de"), "und der Daten"), ["dat"]);
+        assert_eq!(one("es", "ordenadores"), one("es", "ordenador"));
+        assert_eq!(terms(Some("es"), "el de las empresas"), ["empres"]);
+        assert_eq!(one("it", "aziende"), one("it", "azienda"));
+        assert_eq!(terms(Some("it"), "il di tecnologie"), ["tecnolog"]);
+        assert_eq!(one("it", "dell’azienda"), one("it", "azienda"));
+        assert_eq!(one("ca", "l’ordinador"), one("ca", "ordinadors"));
+    }
+
+    #[test]
+    fn neutral_chain_bigrams_cjk_and_splits_apostrophes() {
+        assert_eq!(terms(None, "人工智能"), ["人工", "工智", "智能"]);
+        assert_eq!(terms(Some("zh"), "人工智能"), ["人工", "工智", "智能"]);
+        assert_eq!(
+            terms(None, "L’Intelligence Générale"),
+            ["l", "intelligence", "generale"]
+        );
+    }
+
+    #[test]
+    fn long_tokens_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES);
+        let short = "b".repeat(MAX_TOKEN_BYTES - 1);
+        assert_eq!(terms(None, &format!("{long} {short}")), [short.as_str()]);
+        assert_eq!(
+            terms(Some("en"), &format!("{long} {short}")),
+            [short.as_str()]
+        );
+    }
+
+    #[test]
+    fn register_names_every_chain() {
+        let manager = TokenizerManager::default();
+        register(&manager);
+        assert!(manager.get(NEUTRAL).is_some());
+        for language in lang::chained() {
+            let name = tokenizer_name(language);
+            assert!(manager.get(&name).is_some(), "{name}");
+        }
+        assert_eq!(tokenizer_name(lookup("fr").unwrap()), "veille_fr");
+    }
+
+    proptest! {
+        #[test]
+        fn every_chain_keeps_offsets_on_char_boundaries(text in any::<String>()) {
+            let languages = std::iter::once(None).chain(lang::chained().map(Some));
+            for language in languages {
+                for token in analyze(&mut analyzer(language), &text) {
+                    prop_assert!(token.offset_from < token.offset_to);
+                    prop_assert!(token.offset_to <= text.len());
+                    prop_assert!(text.is_char_boundary(token.offset_from));
+                    prop_assert!(text.is_char_boundary(token.offset_to));
+                    prop_assert!(!token.text.is_empty());
+                }
+            }
+        }
+    }
 }

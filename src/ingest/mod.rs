@@ -5,11 +5,31 @@
 //! limit; [`parse`] decodes and dispatches on the format. Problems with one
 //! file never stop the others: they come back as a [`Skip`] (the whole file
 //! is left out) or as [`Warning`]s (part of it was).
+//!
+//! Each format lives in its own file; this one holds the shared types, the
+//! walker and the dispatch, so the indexer only ever calls three functions.
+
+pub mod date;
+mod decode;
+mod feed;
+mod html;
+mod json;
+mod markdown;
+mod txt;
 
 use std::fmt;
+use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use walkdir::{DirEntry, WalkDir};
 
 use crate::article::Article;
+use crate::error::{Error, Result};
+
+pub use date::parse_date;
+pub use html::html_to_text;
 
 /// Default size limit for one source file: 50 MB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
@@ -73,7 +93,10 @@ pub enum Skip {
     /// The file could not be read.
     Unreadable(String),
     /// The content could not be parsed.
-    Parse { line: Option<usize>, message: String },
+    Parse {
+        line: Option<usize>,
+        message: String,
+    },
     /// Not a format veille reads (e.g. an `.xml` file that is not a feed).
     Unsupported(String),
 }
@@ -96,6 +119,521 @@ impl fmt::Display for Skip {
                 message,
             } => write!(f, "parse error: {message}"),
             Skip::Unsupported(why) => write!(f, "unsupported: {why}"),
+        }
+    }
+}
+
+/// The formats veille reads, known from a file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt`
+    Text,
+    /// `.md`, `.markdown`
+    Markdown,
+    /// `.html`, `.htm`
+    Html,
+    /// `.json`: one object or an array of objects.
+    Json,
+    /// `.jsonl`, `.ndjson`: one object per line.
+    JsonLines,
+    /// `.xml`, `.rss`, `.atom`: RSS or Atom, checked from the content.
+    Feed,
+}
+
+impl Format {
+    /// The format of a path, from its extension (case-insensitive).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        let format = match ext.as_str() {
+            "txt" => Format::Text,
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "xml" | "rss" | "atom" => Format::Feed,
+            _ => return None,
+        };
+        Some(format)
+    }
+}
+
+/// Lists the source files under `root`, sorted by relative path.
+///
+/// Symbolic links are followed; a link that loops back to one of its
+/// ancestors, an unreadable directory or a broken link is reported in
+/// [`Walk::problems`] and the walk goes on. Hidden entries (a name starting
+/// with `.`) and the directories in `skip` (typically the index itself) are
+/// left out, as are files whose extension is not one [`Format`] knows.
+///
+/// Fails only when `root` is not a directory.
+pub fn walk(root: &Path, skip: &[PathBuf]) -> Result<Walk> {
+    if !fs::metadata(root).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::NotADirectory(root.to_path_buf()));
+    }
+    let skip: Vec<PathBuf> = skip
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    let mut walk = Walk::default();
+    let entries = WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || (!is_hidden(entry) && !is_skipped(entry, &skip))
+        });
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_file() && Format::from_path(entry.path()).is_some() {
+                    match source_file(root, &entry) {
+                        Ok(file) => walk.files.push(file),
+                        Err(e) => walk.problems.push((entry.path().to_path_buf(), e)),
+                    }
+                }
+            }
+            Err(e) => walk.problems.push(walk_problem(root, &e)),
+        }
+    }
+    walk.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(walk)
+}
+
+/// Reads a whole file, refusing it when larger than `limit` bytes.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Skip> {
+    let unreadable = |e: std::io::Error| Skip::Unreadable(e.to_string());
+    let size = fs::metadata(path).map_err(unreadable)?.len();
+    if size > limit {
+        return Err(Skip::TooLarge { size, limit });
+    }
+    // The file may have grown since: never read more than the limit allows.
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(Skip::TooLarge { size: read, limit });
+    }
+    Ok(bytes)
+}
+
+/// Decodes a file's content and parses it according to its extension.
+///
+/// A file that yields no article and no warning is [`Skip::Empty`]; one that
+/// yields no article but warnings (every JSONL line malformed, say) comes
+/// back as it is, so the warnings say why.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Parsed, Skip> {
+    let format = Format::from_path(path).ok_or_else(|| {
+        let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+        Skip::Unsupported(match ext {
+            Some(ext) => format!("unknown extension '.{ext}'"),
+            None => "no file extension".to_owned(),
+        })
+    })?;
+    let decoded = decode::decode(bytes)?;
+    let text = decoded.text.as_str();
+    let mut parsed = match format {
+        Format::Text => txt::parse(text),
+        Format::Markdown => markdown::parse(text)?,
+        Format::Html => html::parse(text),
+        Format::Json => json::parse_json(text)?,
+        Format::JsonLines => json::parse_lines(text),
+        Format::Feed => feed::parse(text)?,
+    };
+    if let Some(warning) = decoded.warning {
+        parsed.warnings.insert(0, warning);
+    }
+    if parsed.articles.is_empty() && parsed.warnings.is_empty() {
+        return Err(Skip::Empty);
+    }
+    Ok(parsed)
+}
+
+/// True for entries whose name starts with a dot.
+fn is_hidden(entry: &DirEntry) -> bool {
+    entry.file_name().to_string_lossy().starts_with('.')
+}
+
+/// True for directories that are one of `skip` (already canonical).
+fn is_skipped(entry: &DirEntry, skip: &[PathBuf]) -> bool {
+    !skip.is_empty()
+        && entry.file_type().is_dir()
+        && fs::canonicalize(entry.path()).is_ok_and(|p| skip.contains(&p))
+}
+
+/// Builds the [`SourceFile`] of a walked file.
+fn source_file(root: &Path, entry: &DirEntry) -> Result<SourceFile, String> {
+    let meta = entry.metadata().map_err(|e| e.to_string())?;
+    Ok(SourceFile {
+        path: entry.path().to_path_buf(),
+        rel: relative(root, entry.path()),
+        size: meta.len(),
+        mtime_ns: meta.modified().map(unix_nanos).unwrap_or(0),
+    })
+}
+
+/// `path` relative to `root`, with `/` separators whatever the platform.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
+/// Nanoseconds since the Unix epoch (negative before it, saturating).
+fn unix_nanos(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_nanos()).map_or(i64::MIN, |n| -n),
+    }
+}
+
+/// Turns a walkdir error into a `(path, message)` problem.
+fn walk_problem(root: &Path, e: &walkdir::Error) -> (PathBuf, String) {
+    let path = e.path().unwrap_or(root).to_path_buf();
+    let message = match (e.loop_ancestor(), e.io_error()) {
+        (Some(ancestor), _) => format!("symbolic link loop back to {}", ancestor.display()),
+        (None, Some(io)) => io.to_string(),
+        (None, None) => e.to_string(),
+    };
+    (path, message)
+}
+
+/// Trims a text field; an empty one is no value.
+fn clean(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Adds a tag once, trimmed, ignoring empty ones.
+fn push_tag(tags: &mut Vec<String>, tag: &str) {
+    if let Some(tag) = clean(tag) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+}
+
+/// Adds the tags of a comma-separated list (`"rust, IA, cloud"`).
+fn push_tag_list(tags: &mut Vec<String>, list: &str) {
+    for tag in list.split(',') {
+        push_tag(tags, tag);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, content: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+
+    fn rels(walk: &Walk) -> Vec<&str> {
+        walk.files.iter().map(|f| f.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn walk_lists_known_formats_sorted_and_skips_hidden_and_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "b.txt",
+            "a/article.MD",
+            "a/page.htm",
+            "a/z.ndjson",
+            "feeds/news.Rss",
+            "feeds/old.atom",
+            "feeds/data.xml",
+            "x.json",
+            "x.jsonl",
+            "y.markdown",
+            "y.html",
+            ".hidden.txt",
+            ".git/config.txt",
+            "index/meta.json",
+            "notes.pdf",
+            "noext",
+        ] {
+            write(&root.join(rel), "content");
+        }
+        let walk = walk(root, &[root.join("index")]).unwrap();
+        assert_eq!(
+            rels(&walk),
+            vec![
+                "a/article.MD",
+                "a/page.htm",
+                "a/z.ndjson",
+                "b.txt",
+                "feeds/data.xml",
+                "feeds/news.Rss",
+                "feeds/old.atom",
+                "x.json",
+                "x.jsonl",
+                "y.html",
+                "y.markdown",
+            ]
+        );
+        assert!(walk.problems.is_empty(), "{:?}", walk.problems);
+        let file = &walk.files[3];
+        assert_eq!(file.path, root.join("b.txt"));
+        assert_eq!(file.size, 7);
+        assert!(file.mtime_ns > 0);
+    }
+
+    #[test]
+    fn skip_dirs_are_compared_canonically() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(&root.join("idx/a.json"), "{}");
+        write(&root.join("keep/b.txt"), "b");
+        let skip = root.join("keep/../idx");
+        let walk = walk(root, &[skip]).unwrap();
+        assert_eq!(rels(&walk), vec!["keep/b.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_followed_and_loops_reported() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(&root.join("real/a.txt"), "a");
+        write(&root.join("elsewhere/b.md"), "b");
+        symlink(root.join("elsewhere"), root.join("real/linked")).unwrap();
+        symlink(root.join("real"), root.join("real/loop")).unwrap();
+        symlink(root.join("missing.txt"), root.join("broken.txt")).unwrap();
+        let walk = walk(&root.join("real"), &[]).unwrap();
+        assert_eq!(rels(&walk), vec!["a.txt", "linked/b.md"]);
+        assert_eq!(walk.problems.len(), 1, "{:?}", walk.problems);
+        assert_eq!(walk.problems[0].0, root.join("real/loop"));
+        assert!(walk.problems[0].1.contains("loop"), "{:?}", walk.problems);
+
+        let walk = super::walk(root, &[]).unwrap();
+        assert!(walk
+            .problems
+            .iter()
+            .any(|(p, _)| p == &root.join("broken.txt")));
+        assert!(rels(&walk).contains(&"real/a.txt"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_directories_are_problems() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(&root.join("ok.txt"), "ok");
+        write(&root.join("locked/secret.txt"), "s");
+        let locked = root.join("locked");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let readable_anyway = fs::read_dir(&locked).is_ok(); // running as root
+        let walk = walk(root, &[]).unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        if !readable_anyway {
+            assert_eq!(rels(&walk), vec!["ok.txt"]);
+            assert_eq!(walk.problems.len(), 1);
+            assert_eq!(walk.problems[0].0, locked);
+        }
+    }
+
+    #[test]
+    fn walk_root_must_be_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.txt");
+        write(&file, "x");
+        assert!(matches!(walk(&file, &[]), Err(Error::NotADirectory(p)) if p == file));
+        let missing = dir.path().join("missing");
+        assert!(matches!(walk(&missing, &[]), Err(Error::NotADirectory(_))));
+    }
+
+    #[test]
+    fn read_bytes_checks_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.txt");
+        write(&file, "0123456789");
+        assert_eq!(read_bytes(&file, 10).unwrap(), b"0123456789");
+        assert_eq!(
+            read_bytes(&file, 9).unwrap_err(),
+            Skip::TooLarge { size: 10, limit: 9 }
+        );
+        assert!(matches!(
+            read_bytes(&dir.path().join("missing.txt"), 10),
+            Err(Skip::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn parse_dispatches_on_extension() {
+        let txt = parse(Path::new("a/NOTE.TXT"), "Titre\n\nL’été.".as_bytes()).unwrap();
+        assert_eq!(txt.articles[0].title.as_deref(), Some("Titre"));
+        let md = parse(Path::new("a.md"), b"# Hello\n\nWorld").unwrap();
+        assert_eq!(md.articles[0].title.as_deref(), Some("Hello"));
+        let html = parse(Path::new("a.html"), b"<title>T</title><p>x</p>").unwrap();
+        assert_eq!(html.articles[0].body, "x");
+        let json = parse(Path::new("a.json"), br#"[{"title": "a"}, {"title": "b"}]"#).unwrap();
+        assert_eq!(json.articles.len(), 2);
+        let jsonl = parse(
+            Path::new("a.jsonl"),
+            b"{\"title\": \"a\"}\n{\"title\": \"b\"}\n",
+        )
+        .unwrap();
+        assert_eq!(jsonl.articles.len(), 2);
+        let rss = br#"<rss version="2.0"><channel><title>S</title><item><title>I</title></item></channel></rss>"#;
+        assert_eq!(parse(Path::new("f.rss"), rss).unwrap().articles.len(), 1);
+    }
+
+    #[test]
+    fn parse_reports_skips() {
+        assert!(matches!(
+            parse(Path::new("a.pdf"), b"x"),
+            Err(Skip::Unsupported(_))
+        ));
+        assert!(matches!(
+            parse(Path::new("README"), b"x"),
+            Err(Skip::Unsupported(_))
+        ));
+        assert_eq!(parse(Path::new("a.txt"), b"").unwrap_err(), Skip::Empty);
+        assert_eq!(
+            parse(Path::new("a.txt"), b"\n \n").unwrap_err(),
+            Skip::Empty
+        );
+        assert_eq!(
+            parse(Path::new("a.txt"), b"a\0b").unwrap_err(),
+            Skip::Binary
+        );
+        assert_eq!(
+            parse(Path::new("a.xml"), b"<config><a/></config>").unwrap_err(),
+            Skip::Unsupported("not an RSS or Atom feed".into())
+        );
+        assert_eq!(
+            parse(Path::new("a.html"), b"<script>x</script>").unwrap_err(),
+            Skip::Empty
+        );
+    }
+
+    #[test]
+    fn parse_keeps_the_decoding_warning_first() {
+        let parsed = parse(Path::new("a.txt"), b"Titre\r\n\r\ncaf\xe9 cr\xe8me").unwrap();
+        assert_eq!(parsed.articles[0].title.as_deref(), Some("Titre"));
+        assert_eq!(parsed.articles[0].body, "café crème");
+        assert_eq!(
+            parsed.warnings,
+            vec![Warning {
+                line: Some(3),
+                message: "not valid UTF-8; decoded as Windows-1252".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn parse_reads_utf16_json() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in r#"{"title": "L’été"}"#.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let parsed = parse(Path::new("a.json"), &bytes).unwrap();
+        assert_eq!(parsed.articles[0].title.as_deref(), Some("L’été"));
+    }
+
+    #[test]
+    fn parse_latin1_feed_with_declaration() {
+        let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n".to_vec();
+        bytes.extend_from_slice(
+            b"<rss version=\"2.0\"><channel><title>S</title><item><title>\xc9t\xe9</title></item></channel></rss>",
+        );
+        let parsed = parse(Path::new("f.xml"), &bytes).unwrap();
+        assert_eq!(parsed.articles[0].title.as_deref(), Some("Été"));
+        assert_eq!(parsed.warnings[0].line, Some(2));
+    }
+
+    /// Token soup in every format: whatever the input, parsing returns.
+    #[test]
+    fn parse_never_panics_on_noise() {
+        const TOKENS: &[&str] = &[
+            "<",
+            ">",
+            "</",
+            "<div>",
+            "</div>",
+            "<p>",
+            "<pre>",
+            "<script>",
+            "</script>",
+            "<rss version=\"2.0\">",
+            "<channel>",
+            "<item>",
+            "<title>",
+            "</title>",
+            "<feed>",
+            "<entry>",
+            "<?xml",
+            "?>",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "]]>",
+            "{",
+            "}",
+            "[",
+            "]",
+            "(",
+            ")",
+            "\"",
+            ":",
+            ",",
+            "\\",
+            "---",
+            "+++",
+            "\n",
+            "\r",
+            "\n\n",
+            "# ",
+            "**",
+            "_",
+            "`",
+            "```",
+            "~~",
+            "![",
+            "](",
+            "title",
+            "date",
+            "é",
+            "’",
+            "\u{feff}",
+            "\t",
+            "2024-03-05",
+            "&amp;",
+            "&#",
+            "| a |",
+            "> ",
+            "- ",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..400 {
+            let mut text = String::new();
+            let len = next() % 200;
+            for _ in 0..len {
+                text.push_str(TOKENS[(next() % TOKENS.len() as u64) as usize]);
+            }
+            let mut bytes = text.into_bytes();
+            if round % 7 == 0 && !bytes.is_empty() {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] = 0xE9;
+            }
+            for ext in ["txt", "md", "html", "json", "jsonl", "xml"] {
+                let _ = parse(Path::new(&format!("f.{ext}")), &bytes);
+            }
         }
     }
 }

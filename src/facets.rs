@@ -1,0 +1,140 @@
+//! Facets: counts of the matching articles per language, source and month,
+//! for narrowing a search (the daemon's sidebar, `/api/search`).
+//!
+//! A tantivy collector that reads the `lang`, `source_raw` and `date` fast
+//! fields of every matching document; strings are counted by term ordinal per
+//! segment and resolved once at the end, so the cost per hit is a few array
+//! reads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Counts of matching articles.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Per language code.
+    pub lang: BTreeMap<String, u64>,
+    /// Per source name.
+    pub source: BTreeMap<String, u64>,
+    /// Per publication month (`YYYY-MM`).
+    pub month: BTreeMap<String, u64>,
+}
+
+impl Facets {
+    fn merge(&mut self, other: Facets) {
+        for (k, v) in other.lang {
+            *self.lang.entry(k).or_default() += v;
+        }
+        for (k, v) in other.source {
+            *self.source.entry(k).or_default() += v;
+        }
+        for (k, v) in other.month {
+            *self.month.entry(k).or_default() += v;
+        }
+    }
+}
+
+/// Collects [`Facets`] for the documents a query matches.
+pub struct FacetCollector;
+
+/// Per-segment state of [`FacetCollector`].
+pub struct FacetSegmentCollector {
+    lang: Option<StrColumn>,
+    source: Option<StrColumn>,
+    date: Column<tantivy::DateTime>,
+    lang_counts: HashMap<u64, u64>,
+    source_counts: HashMap<u64, u64>,
+    month_counts: HashMap<i64, u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let ff = segment.fast_fields();
+        Ok(FacetSegmentCollector {
+            lang: ff.str("lang")?,
+            source: ff.str("source_raw")?,
+            date: ff.date("date")?,
+            lang_counts: HashMap::new(),
+            source_counts: HashMap::new(),
+            month_counts: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut out = Facets::default();
+        for f in fruits {
+            out.merge(f);
+        }
+        Ok(out)
+    }
+}
+
+/// Months since year 0 of a timestamp, as one integer key.
+fn month_key(secs: i64) -> Option<i64> {
+    use chrono::Datelike;
+    let d = chrono::DateTime::from_timestamp(secs, 0)?;
+    Some(i64::from(d.year()) * 12 + i64::from(d.month0()))
+}
+
+fn resolve(col: &Option<StrColumn>, counts: HashMap<u64, u64>) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    let Some(col) = col else {
+        return out;
+    };
+    let mut buf = String::new();
+    for (ord, n) in counts {
+        buf.clear();
+        if col.ord_to_str(ord, &mut buf).unwrap_or(false) {
+            *out.entry(buf.clone()).or_default() += n;
+        }
+    }
+    out
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(ord) = self.lang.as_ref().and_then(|c| c.term_ords(doc).next()) {
+            *self.lang_counts.entry(ord).or_default() += 1;
+        }
+        if let Some(ord) = self.source.as_ref().and_then(|c| c.term_ords(doc).next()) {
+            *self.source_counts.entry(ord).or_default() += 1;
+        }
+        if let Some(key) = self
+            .date
+            .first(doc)
+            .and_then(|d| month_key(d.into_timestamp_secs()))
+        {
+            *self.month_counts.entry(key).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let month = self
+            .month_counts
+            .into_iter()
+            .map(|(k, n)| (format!("{:04}-{:02}", k / 12, k % 12 + 1), n))
+            .collect();
+        Facets {
+            lang: resolve(&self.lang, self.lang_counts),
+            source: resolve(&self.source, self.source_counts),
+            month,
+        }
+    }
+}

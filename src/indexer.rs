@@ -1,0 +1,756 @@
+//! Indexing: bringing the index in line with a folder of articles.
+//!
+//! A run walks the folder, compares each file with the file record the index
+//! keeps for it (size, mtime, then content hash), and only reads, parses and
+//! analyses what is new or changed; files that disappeared lose their
+//! articles. Parsing and language detection run on every core (rayon);
+//! tantivy's writer threads do the analysis. Articles and their file record
+//! are always added together and commits fall between files, so a run that
+//! is interrupted leaves the index exactly as of its last commit.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use tantivy::schema::Term;
+use tantivy::{DateTime, IndexWriter, TantivyDocument};
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::ingest::{self, Skip, SourceFile, Warning};
+use crate::lang::{self, Detection, Language};
+use crate::schema::{Fields, KIND_ARTICLE, KIND_FILE};
+use crate::store::{CommitPayload, Probe, Store};
+
+/// Default memory budget of the index writer, in bytes.
+pub const DEFAULT_MEMORY_BYTES: usize = 200 * 1024 * 1024;
+/// tantivy refuses less than this per writer thread.
+const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
+/// Commit after this many added documents...
+const COMMIT_EVERY_DOCS: usize = 50_000;
+/// ... or after this long, whichever comes first.
+const COMMIT_EVERY: Duration = Duration::from_secs(30);
+/// Files parsed in parallel per batch; bounds the memory held by parsed text.
+const BATCH_FILES: usize = 256;
+
+/// What to index, and how.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Folder of articles.
+    pub root: PathBuf,
+    /// Index folder.
+    pub index: PathBuf,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
+    /// Memory budget of the index writer, in bytes.
+    pub memory_bytes: usize,
+    /// Worker threads for parsing and for the writer (0: one per core).
+    pub threads: usize,
+    /// Language for text too short or ambiguous to detect (`None`: neutral).
+    pub default_lang: Option<&'static Language>,
+    /// Show a progress bar (only ever drawn on a terminal).
+    pub progress: bool,
+}
+
+impl IndexOptions {
+    /// Options with defaults for everything but the two paths.
+    pub fn new(root: impl Into<PathBuf>, index: impl Into<PathBuf>) -> IndexOptions {
+        IndexOptions {
+            root: root.into(),
+            index: index.into(),
+            rebuild: false,
+            max_file_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
+            memory_bytes: DEFAULT_MEMORY_BYTES,
+            threads: 0,
+            default_lang: None,
+            progress: false,
+        }
+    }
+}
+
+/// An article left out because the same text is already indexed.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    /// Path of the file holding the duplicate.
+    pub path: String,
+    /// Title (or id) of the duplicate article.
+    pub article: String,
+    /// Id of the article already indexed with the same text.
+    pub of: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Why the index was created or rebuilt, when it was.
+    pub created: Option<String>,
+    pub files_added: usize,
+    pub files_updated: usize,
+    pub files_removed: usize,
+    pub files_unchanged: usize,
+    /// Files whose mtime changed but whose content did not (not re-analysed).
+    pub files_touched: usize,
+    pub articles_added: usize,
+    pub articles_removed: usize,
+    /// Articles in the index after the run.
+    pub articles_total: u64,
+    /// Articles added in this run, per language code.
+    pub languages: BTreeMap<String, usize>,
+    pub duplicates: Vec<Duplicate>,
+    /// Files left out, with the reason.
+    pub skipped: Vec<(String, Skip)>,
+    /// Non-fatal problems inside files that were indexed.
+    pub warnings: Vec<(String, Warning)>,
+    /// Entries the walk could not read.
+    pub walk_problems: Vec<(PathBuf, String)>,
+    pub elapsed: Duration,
+}
+
+/// The state recorded for one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileState {
+    size: u64,
+    mtime: i64,
+    hash: u64,
+    articles: u64,
+    duplicates: u64,
+}
+
+/// What the index knows: file records, and which file owns each article id
+/// and text hash (for uniqueness and duplicate detection).
+#[derive(Debug, Default)]
+struct Known {
+    files: HashMap<String, FileState>,
+    hash_owner: HashMap<u64, (String, String)>,
+    id_owner: HashMap<String, String>,
+    by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+}
+
+impl Known {
+    fn forget_file(&mut self, file: &str) {
+        if let Some((hashes, ids)) = self.by_file.remove(file) {
+            for h in hashes {
+                if self.hash_owner.get(&h).is_some_and(|(f, _)| f == file) {
+                    self.hash_owner.remove(&h);
+                }
+            }
+            for id in ids {
+                if self.id_owner.get(&id).is_some_and(|f| f == file) {
+                    self.id_owner.remove(&id);
+                }
+            }
+        }
+        self.files.remove(file);
+    }
+}
+
+/// Why a file is being read in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Work {
+    New,
+    /// Size or mtime differ from the record: compare content hashes.
+    Changed(FileState),
+    /// Unchanged, but it held duplicates of a file that changed or went
+    /// away: read it again so that its articles can take their place.
+    Recheck,
+}
+
+/// An article ready to be written.
+struct Prepared {
+    article: Article,
+    detection: Detection,
+    text_hash: u64,
+}
+
+/// A file read and parsed by a worker.
+struct Loaded {
+    hash: u64,
+    outcome: std::result::Result<(Vec<Prepared>, Vec<Warning>), Skip>,
+}
+
+/// Indexes `opts.root` into `opts.index`.
+pub fn run(opts: &IndexOptions) -> Result<Report> {
+    let started = Instant::now();
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|_| Error::NotADirectory(opts.root.clone()))?;
+    if !root.is_dir() {
+        return Err(Error::NotADirectory(opts.root.clone()));
+    }
+    let mut report = Report::default();
+    let mut store = open_for_writing(opts, &mut report)?;
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    };
+
+    let index_dir = opts
+        .index
+        .canonicalize()
+        .unwrap_or_else(|_| opts.index.clone());
+    let walk = ingest::walk(&opts.root, std::slice::from_ref(&index_dir))?;
+    report.walk_problems = walk.problems;
+
+    let fields = store.fields.clone();
+    let reader = store.index.reader()?;
+    let searcher = reader.searcher();
+    let mut known = load_known(&searcher, &fields)?;
+
+    // Decide what each file needs.
+    let key_of = |f: &SourceFile| root.join(&f.rel).to_string_lossy().into_owned();
+    let mut work: Vec<(&SourceFile, Work)> = Vec::new();
+    let mut seen = HashSet::new();
+    for file in &walk.files {
+        let key = key_of(file);
+        match known.files.get(&key) {
+            None => work.push((file, Work::New)),
+            Some(st) if st.size == file.size && st.mtime == file.mtime_ns => {
+                report.files_unchanged += 1
+            }
+            Some(st) => work.push((file, Work::Changed(*st))),
+        }
+        seen.insert(key);
+    }
+    let prefix = format!("{}{}", root.to_string_lossy(), std::path::MAIN_SEPARATOR);
+    let mut removed: Vec<String> = known
+        .files
+        .keys()
+        .filter(|k| k.starts_with(&prefix) && !seen.contains(*k))
+        .cloned()
+        .collect();
+    removed.sort();
+    if !removed.is_empty() || work.iter().any(|(_, w)| matches!(w, Work::Changed(_))) {
+        // Files that held duplicates may now hold the only copy.
+        let work_keys: HashSet<String> = work.iter().map(|(f, _)| key_of(f)).collect();
+        for file in &walk.files {
+            let key = key_of(file);
+            if !work_keys.contains(&key)
+                && known.files.get(&key).is_some_and(|st| st.duplicates > 0)
+            {
+                report.files_unchanged = report.files_unchanged.saturating_sub(1);
+                work.push((file, Work::Recheck));
+            }
+        }
+        work.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+    }
+
+    if work.is_empty() && removed.is_empty() {
+        report.articles_total = count_articles(&searcher, &fields)?;
+        if report.created.is_some() {
+            let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
+            commit(&mut writer)?;
+        }
+        register_root(&mut store, &root)?;
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    }
+
+    let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
+    for key in &removed {
+        let state = known.files[key];
+        writer.delete_term(Term::from_field_text(fields.file, key));
+        report.articles_removed += state.articles as usize;
+        report.files_removed += 1;
+        known.forget_file(key);
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::param("--threads", e.to_string()))?;
+    let bar = progress_bar(opts.progress, work.len() as u64);
+    let mut pending_docs = 0usize;
+    let mut last_commit = Instant::now();
+    for batch in work.chunks(BATCH_FILES) {
+        let loaded: Vec<Loaded> =
+            pool.install(|| batch.par_iter().map(|(file, _)| load(file, opts)).collect());
+        for ((file, why), loaded) in batch.iter().zip(loaded) {
+            let key = key_of(file);
+            let display = file.path.to_string_lossy().into_owned();
+            pending_docs += apply(
+                &mut writer,
+                &fields,
+                &mut known,
+                &mut report,
+                file,
+                &key,
+                &display,
+                *why,
+                loaded,
+            );
+            bar.inc(1);
+        }
+        if pending_docs >= COMMIT_EVERY_DOCS || last_commit.elapsed() >= COMMIT_EVERY {
+            commit(&mut writer)?;
+            pending_docs = 0;
+            last_commit = Instant::now();
+        }
+    }
+    bar.finish_and_clear();
+    commit(&mut writer)?;
+    writer.wait_merging_threads()?;
+    register_root(&mut store, &root)?;
+    reader.reload()?;
+    report.articles_total = count_articles(&reader.searcher(), &fields)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Opens the index, creating or rebuilding it when needed; records why in
+/// the report.
+fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
+    if opts.rebuild {
+        report.created = Some("rebuilt on request (--rebuild)".into());
+        return Store::create(&opts.index);
+    }
+    match Store::probe(&opts.index) {
+        Probe::Compatible => Store::open(&opts.index),
+        Probe::Missing => {
+            report.created = Some(format!("created a new index in {}", opts.index.display()));
+            Store::create(&opts.index)
+        }
+        Probe::Incompatible(why) => {
+            report.created = Some(format!(
+                "rebuilt the index in {}: {why}",
+                opts.index.display()
+            ));
+            Store::create(&opts.index)
+        }
+    }
+}
+
+fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWriter> {
+    let threads = threads
+        .clamp(1, 8)
+        .min((memory / MIN_MEMORY_PER_THREAD).max(1));
+    let memory = memory.max(threads * MIN_MEMORY_PER_THREAD);
+    match store.index.writer_with_num_threads(threads, memory) {
+        Ok(w) => Ok(w),
+        Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(store.path.clone())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn commit(writer: &mut IndexWriter) -> Result<()> {
+    let payload = CommitPayload {
+        updated: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&serde_json::to_string(&payload).expect("payload serialises"));
+    prepared.commit()?;
+    Ok(())
+}
+
+fn register_root(store: &mut Store, root: &Path) -> Result<()> {
+    if !store.meta.roots.iter().any(|r| r == root) {
+        store.meta.roots.push(root.to_path_buf());
+        store.save_meta()?;
+    }
+    Ok(())
+}
+
+fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Reads the file records and article owners from the index's fast fields.
+fn load_known(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Known> {
+    let _ = fields;
+    let mut known = Known::default();
+    let mut file = String::new();
+    let mut id = String::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let kind = ff.u64("kind")?;
+        let Some(files) = ff.str("file")? else {
+            continue;
+        };
+        let ids = ff.str("id")?;
+        let size = ff.u64("file_size")?;
+        let mtime = ff.i64("file_mtime")?;
+        let hash = ff.u64("file_hash")?;
+        let articles = ff.u64("file_articles")?;
+        let dups = ff.u64("file_duplicates")?;
+        let text_hash = ff.u64("text_hash")?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            file.clear();
+            if let Some(ord) = files.term_ords(doc).next() {
+                files
+                    .ord_to_str(ord, &mut file)
+                    .map_err(tantivy::TantivyError::from)?;
+            }
+            match kind.first(doc) {
+                Some(KIND_FILE) => {
+                    known.files.insert(
+                        file.clone(),
+                        FileState {
+                            size: size.first(doc).unwrap_or(0),
+                            mtime: mtime.first(doc).unwrap_or(0),
+                            hash: hash.first(doc).unwrap_or(0),
+                            articles: articles.first(doc).unwrap_or(0),
+                            duplicates: dups.first(doc).unwrap_or(0),
+                        },
+                    );
+                }
+                Some(KIND_ARTICLE) => {
+                    id.clear();
+                    if let Some(ids) = &ids {
+                        if let Some(ord) = ids.term_ords(doc).next() {
+                            ids.ord_to_str(ord, &mut id)
+                                .map_err(tantivy::TantivyError::from)?;
+                        }
+                    }
+                    let entry = known.by_file.entry(file.clone()).or_default();
+                    if let Some(h) = text_hash.first(doc) {
+                        known.hash_owner.insert(h, (file.clone(), id.clone()));
+                        entry.0.push(h);
+                    }
+                    known.id_owner.insert(id.clone(), file.clone());
+                    entry.1.push(id.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// Number of live articles in the index.
+pub fn count_articles(searcher: &tantivy::Searcher, fields: &Fields) -> Result<u64> {
+    let query = tantivy::query::TermQuery::new(
+        Term::from_field_u64(fields.kind, KIND_ARTICLE),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
+}
+
+/// Reads, hashes, parses and detects the language of one file (runs on a worker).
+fn load(file: &SourceFile, opts: &IndexOptions) -> Loaded {
+    let bytes = match ingest::read_bytes(&file.path, opts.max_file_bytes) {
+        Ok(b) => b,
+        Err(skip) => {
+            return Loaded {
+                hash: 0,
+                outcome: Err(skip),
+            }
+        }
+    };
+    let hash = content_hash(&bytes);
+    // A parser bug must cost one file, never the run.
+    let parsed =
+        std::panic::catch_unwind(|| ingest::parse(&file.path, &bytes)).unwrap_or_else(|_| {
+            Err(Skip::Parse {
+                line: None,
+                message: "internal error in the parser (please report this file)".into(),
+            })
+        });
+    let outcome = parsed.map(|parsed| {
+        let prepared = parsed
+            .articles
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .map(|article| prepare(article, opts.default_lang))
+            .collect();
+        (prepared, parsed.warnings)
+    });
+    Loaded { hash, outcome }
+}
+
+fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepared {
+    let title = article.title.as_deref().unwrap_or("");
+    let detection = if article.body.trim().is_empty() {
+        let lead = article.lead.as_deref().unwrap_or("");
+        lang::detect(article.lang.as_deref(), title, lead, default_lang)
+    } else {
+        lang::detect(article.lang.as_deref(), title, &article.body, default_lang)
+    };
+    let text_hash = text_hash(&article);
+    Prepared {
+        article,
+        detection,
+        text_hash,
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    let digest = blake3::hash(bytes);
+    u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+/// Hash of an article's text with white space normalised: the identity used
+/// to find exact duplicates across files and formats.
+fn text_hash(article: &Article) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    let text = if article.body.trim().is_empty() {
+        article.title.as_deref().unwrap_or("")
+    } else {
+        &article.body
+    };
+    for word in text.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    u64::from_le_bytes(
+        hasher.finalize().as_bytes()[..8]
+            .try_into()
+            .expect("8 bytes"),
+    )
+}
+
+/// Applies one loaded file to the index; returns the number of documents added.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    known: &mut Known,
+    report: &mut Report,
+    file: &SourceFile,
+    key: &str,
+    display: &str,
+    why: Work,
+    loaded: Loaded,
+) -> usize {
+    // A touched file: same content, new mtime. Only its record changes.
+    if let Work::Changed(old) = why {
+        if loaded.outcome.is_ok() && old.hash == loaded.hash {
+            writer.delete_term(Term::from_field_text(fields.file_record, key));
+            let state = FileState {
+                size: file.size,
+                mtime: file.mtime_ns,
+                ..old
+            };
+            add_file_record(writer, fields, key, display, &state, "ok");
+            known.files.insert(key.to_string(), state);
+            report.files_touched += 1;
+            report.files_unchanged += 1;
+            return 1;
+        }
+    }
+    match why {
+        Work::New => report.files_added += 1,
+        Work::Changed(old) => {
+            report.files_updated += 1;
+            report.articles_removed += old.articles as usize;
+        }
+        Work::Recheck => {
+            report.files_updated += 1;
+            if let Some(old) = known.files.get(key) {
+                report.articles_removed += old.articles as usize;
+            }
+        }
+    }
+    if why != Work::New {
+        writer.delete_term(Term::from_field_text(fields.file, key));
+        known.forget_file(key);
+    }
+
+    let (prepared, warnings) = match loaded.outcome {
+        Ok(ok) => ok,
+        Err(skip) => {
+            let state = FileState {
+                size: file.size,
+                mtime: file.mtime_ns,
+                hash: loaded.hash,
+                articles: 0,
+                duplicates: 0,
+            };
+            add_file_record(writer, fields, key, display, &state, &skip.to_string());
+            known.files.insert(key.to_string(), state);
+            report.skipped.push((display.to_string(), skip));
+            return 1;
+        }
+    };
+    for w in warnings {
+        report.warnings.push((display.to_string(), w));
+    }
+    if prepared.is_empty() {
+        let state = FileState {
+            size: file.size,
+            mtime: file.mtime_ns,
+            hash: loaded.hash,
+            articles: 0,
+            duplicates: 0,
+        };
+        add_file_record(writer, fields, key, display, &state, "empty");
+        known.files.insert(key.to_string(), state);
+        report.skipped.push((display.to_string(), Skip::Empty));
+        return 1;
+    }
+
+    let many = prepared.len() > 1;
+    let mut added = 0u64;
+    let mut duplicates = 0u64;
+    let mut hashes = Vec::new();
+    let mut ids = Vec::new();
+    for (n, p) in prepared.into_iter().enumerate() {
+        let label = p
+            .article
+            .title
+            .clone()
+            .or_else(|| p.article.id.clone())
+            .unwrap_or_else(|| format!("{}#{}", file.rel, n + 1));
+        if let Some((_, of)) = known.hash_owner.get(&p.text_hash) {
+            report.duplicates.push(Duplicate {
+                path: display.to_string(),
+                article: label,
+                of: of.clone(),
+            });
+            duplicates += 1;
+            continue;
+        }
+        let id = unique_id(known, &p.article, &file.rel, n + 1, many);
+        writer
+            .add_document(article_doc(fields, key, display, &id, &p))
+            .expect("the writer accepts documents while open");
+        known
+            .hash_owner
+            .insert(p.text_hash, (key.to_string(), id.clone()));
+        known.id_owner.insert(id.clone(), key.to_string());
+        hashes.push(p.text_hash);
+        ids.push(id);
+        *report
+            .languages
+            .entry(p.detection.code().to_string())
+            .or_default() += 1;
+        added += 1;
+    }
+    known.by_file.insert(key.to_string(), (hashes, ids));
+    report.articles_added += added as usize;
+    let state = FileState {
+        size: file.size,
+        mtime: file.mtime_ns,
+        hash: loaded.hash,
+        articles: added,
+        duplicates,
+    };
+    add_file_record(writer, fields, key, display, &state, "ok");
+    known.files.insert(key.to_string(), state);
+    added as usize + 1
+}
+
+/// The article's id: the source's own when it has one and it is free, else
+/// the path (with `#N` for the Nth article of a multi-article file), made
+/// unique if another file already uses it.
+fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) -> String {
+    let by_path = if many {
+        format!("{rel}#{n}")
+    } else {
+        rel.to_string()
+    };
+    let first = article
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| by_path.clone());
+    if !known.id_owner.contains_key(&first) {
+        return first;
+    }
+    let base = if known.id_owner.contains_key(&by_path) {
+        format!("{rel}#{n}")
+    } else {
+        return by_path;
+    };
+    (2..)
+        .map(|k| format!("{base}~{k}"))
+        .find(|c| !known.id_owner.contains_key(c))
+        .expect("an unused id exists")
+}
+
+fn add_file_record(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    key: &str,
+    display: &str,
+    state: &FileState,
+    status: &str,
+) {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.kind, KIND_FILE);
+    doc.add_text(fields.file, key);
+    doc.add_text(fields.file_record, key);
+    doc.add_text(fields.path, display);
+    doc.add_u64(fields.file_size, state.size);
+    doc.add_i64(fields.file_mtime, state.mtime);
+    doc.add_u64(fields.file_hash, state.hash);
+    doc.add_u64(fields.file_articles, state.articles);
+    doc.add_u64(fields.file_duplicates, state.duplicates);
+    doc.add_text(fields.file_status, status);
+    writer
+        .add_document(doc)
+        .expect("the writer accepts documents while open");
+}
+
+fn article_doc(
+    fields: &Fields,
+    key: &str,
+    display: &str,
+    id: &str,
+    p: &Prepared,
+) -> TantivyDocument {
+    let a = &p.article;
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.kind, KIND_ARTICLE);
+    doc.add_text(fields.id, id);
+    doc.add_text(fields.file, key);
+    doc.add_text(fields.path, display);
+    if let Some(t) = &a.title {
+        doc.add_text(fields.title, t);
+    }
+    if let Some(l) = &a.lead {
+        doc.add_text(fields.lead, l);
+    }
+    doc.add_text(fields.body, &a.body);
+    if let Some(u) = &a.url {
+        doc.add_text(fields.url, u);
+    }
+    if let Some(s) = &a.source {
+        doc.add_text(fields.source, s);
+        doc.add_text(fields.source_raw, s);
+    }
+    for tag in &a.tags {
+        doc.add_text(fields.tags, tag);
+    }
+    doc.add_text(fields.lang, p.detection.code());
+    doc.add_f64(fields.lang_confidence, p.detection.confidence);
+    if let Some(d) = a.date {
+        doc.add_date(fields.date, DateTime::from_timestamp_secs(d.timestamp()));
+    }
+    doc.add_u64(fields.text_hash, p.text_hash);
+    let mut targets = vec![fields.neutral, fields.exact];
+    if let Some(tf) = p.detection.language.and_then(|l| fields.lang_fields(l)) {
+        targets.push(tf);
+    }
+    for tf in targets {
+        if let Some(t) = &a.title {
+            doc.add_text(tf.title, t);
+        }
+        if let Some(l) = &a.lead {
+            doc.add_text(tf.body, l);
+        }
+        doc.add_text(tf.body, &a.body);
+    }
+    doc
+}

@@ -1,0 +1,459 @@
+//! The query language: what a user types, parsed into a small tree.
+//!
+//! veille has its own parser rather than tantivy's because a query word must
+//! be analysed by several language chains at once, a malformed query must be
+//! read leniently (with a warning) instead of rejected, and tech names such as
+//! `C++` or `C#` must not be read as operators. Syntax:
+//!
+//! - `word` — required (all words are required by default);
+//! - `"a phrase"` — words next to each other, in order;
+//! - `-word`, `-"phrase"`, `NOT word` — excluded;
+//! - `a OR b` — either;
+//! - `title:word`, `title:"phrase"` — in the title only;
+//! - `lang:fr`, `source:name` — filters;
+//! - `word~`, `word~2` — fuzzy (edit distance 1 or 2); `word*` — prefix.
+
+use std::fmt;
+
+/// Where an atom is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Title and body.
+    All,
+    /// Title only.
+    Title,
+}
+
+/// How a single word matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modifier {
+    /// Through the language chains (stems, folding).
+    Exact,
+    /// Within an edit distance (1 or 2) of the word.
+    Fuzzy(u8),
+    /// Any word starting with it.
+    Prefix,
+}
+
+/// One searchable unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Atom {
+    Word {
+        text: String,
+        scope: Scope,
+        modifier: Modifier,
+    },
+    Phrase {
+        text: String,
+        scope: Scope,
+    },
+}
+
+impl Atom {
+    /// The text of the atom.
+    pub fn text(&self) -> &str {
+        match self {
+            Atom::Word { text, .. } | Atom::Phrase { text, .. } => text,
+        }
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scope = |s: &Scope| if *s == Scope::Title { "title:" } else { "" };
+        match self {
+            Atom::Word {
+                text,
+                scope: s,
+                modifier,
+            } => {
+                write!(f, "{}{text}", scope(s))?;
+                match modifier {
+                    Modifier::Exact => Ok(()),
+                    Modifier::Fuzzy(d) => write!(f, "~{d}"),
+                    Modifier::Prefix => f.write_str("*"),
+                }
+            }
+            Atom::Phrase { text, scope: s } => write!(f, "{}\"{text}\"", scope(s)),
+        }
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    /// Every group must match; a group matches when one of its atoms does.
+    pub groups: Vec<Vec<Atom>>,
+    /// No atom here may match.
+    pub excluded: Vec<Atom>,
+    /// `lang:` filters (any of them).
+    pub langs: Vec<String>,
+    /// `source:` filters (any of them).
+    pub sources: Vec<String>,
+    /// What was read leniently.
+    pub warnings: Vec<String>,
+}
+
+impl ParsedQuery {
+    /// True when there is nothing to search for (filters alone do not count).
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Every positive atom, in query order.
+    pub fn atoms(&self) -> impl Iterator<Item = &Atom> {
+        self.groups.iter().flatten()
+    }
+}
+
+/// A lexical unit.
+#[derive(Debug)]
+enum Lexeme {
+    Or,
+    Not,
+    Item {
+        negated: bool,
+        field: Option<String>,
+        quoted: bool,
+        text: String,
+    },
+}
+
+const FIELDS: &[&str] = &["title", "lang", "source"];
+
+/// Parses a query. Never fails: anything odd is read as plainly as possible
+/// and reported in [`ParsedQuery::warnings`].
+pub fn parse(input: &str) -> ParsedQuery {
+    let mut out = ParsedQuery::default();
+    let lexemes = lex(input, &mut out.warnings);
+    let mut negate_next = false;
+    let mut join_next = false;
+    for lexeme in lexemes {
+        match lexeme {
+            Lexeme::Or => {
+                if out.groups.is_empty() {
+                    out.warnings
+                        .push("OR at the start of the query ignored".into());
+                } else {
+                    join_next = true;
+                }
+            }
+            Lexeme::Not => negate_next = true,
+            Lexeme::Item {
+                negated,
+                field,
+                quoted,
+                text,
+            } => {
+                let negated = negated || std::mem::take(&mut negate_next);
+                let join = std::mem::take(&mut join_next);
+                match field.as_deref() {
+                    Some("lang") => {
+                        out.langs.push(text.to_lowercase());
+                        continue;
+                    }
+                    Some("source") => {
+                        out.sources.push(text);
+                        continue;
+                    }
+                    _ => {}
+                }
+                let scope = if field.as_deref() == Some("title") {
+                    Scope::Title
+                } else {
+                    Scope::All
+                };
+                let Some(atom) = make_atom(text, quoted, scope, &mut out.warnings) else {
+                    continue;
+                };
+                if negated {
+                    if join {
+                        out.warnings
+                            .push(format!("OR before an exclusion ignored: -{atom}"));
+                    }
+                    out.excluded.push(atom);
+                } else if join {
+                    out.groups
+                        .last_mut()
+                        .expect("join only set after a group")
+                        .push(atom);
+                } else {
+                    out.groups.push(vec![atom]);
+                }
+            }
+        }
+    }
+    if join_next {
+        out.warnings
+            .push("OR at the end of the query ignored".into());
+    }
+    if negate_next {
+        out.warnings
+            .push("NOT at the end of the query ignored".into());
+    }
+    out
+}
+
+fn make_atom(text: String, quoted: bool, scope: Scope, warnings: &mut Vec<String>) -> Option<Atom> {
+    if quoted {
+        if text.split_whitespace().next().is_none() {
+            warnings.push("empty phrase ignored".into());
+            return None;
+        }
+        return Some(Atom::Phrase { text, scope });
+    }
+    let (text, modifier) = split_modifier(&text, warnings);
+    if !text.chars().any(char::is_alphanumeric) {
+        if !text.is_empty() {
+            warnings.push(format!("{text:?} has no letters or digits; ignored"));
+        }
+        return None;
+    }
+    Some(Atom::Word {
+        text,
+        scope,
+        modifier,
+    })
+}
+
+/// Splits `word~N` and `word*` into the word and its modifier.
+fn split_modifier(text: &str, warnings: &mut Vec<String>) -> (String, Modifier) {
+    if let Some((word, distance)) = text.rsplit_once('~') {
+        if !word.is_empty() && (distance.is_empty() || distance.chars().all(|c| c.is_ascii_digit()))
+        {
+            let d: u8 = distance.parse().unwrap_or(1);
+            let d = if d == 0 {
+                1
+            } else if d > 2 {
+                warnings.push(format!("fuzzy distance {d} reduced to 2"));
+                2
+            } else {
+                d
+            };
+            return (word.to_string(), Modifier::Fuzzy(d));
+        }
+    }
+    if let Some(word) = text.strip_suffix('*') {
+        let word = word.trim_end_matches('*');
+        if word.chars().any(char::is_alphanumeric) {
+            return (word.to_string(), Modifier::Prefix);
+        }
+    }
+    (text.to_string(), Modifier::Exact)
+}
+
+fn lex(input: &str, warnings: &mut Vec<String>) -> Vec<Lexeme> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut negated = false;
+        if chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+            negated = true;
+            i += 1;
+        } else if chars[i] == '+'
+            && chars
+                .get(i + 1)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '"')
+        {
+            i += 1;
+        }
+        // field prefix
+        let mut field = None;
+        let start = i;
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        if j > start && chars.get(j) == Some(&':') {
+            let name: String = chars[start..j].iter().collect::<String>().to_lowercase();
+            let next = chars.get(j + 1);
+            if FIELDS.contains(&name.as_str()) && next.is_some_and(|c| !c.is_whitespace()) {
+                field = Some(name);
+                i = j + 1;
+            } else if FIELDS.contains(&name.as_str()) {
+                warnings.push(format!("{name}: has no value; ignored"));
+                i = j + 1;
+                continue;
+            }
+        }
+        if chars.get(i) == Some(&'"') {
+            let close = chars[i + 1..].iter().position(|c| *c == '"');
+            let end = match close {
+                Some(k) => i + 1 + k,
+                None => {
+                    warnings.push("unclosed quote: the phrase runs to the end of the query".into());
+                    chars.len()
+                }
+            };
+            let text: String = chars[i + 1..end].iter().collect();
+            out.push(Lexeme::Item {
+                negated,
+                field,
+                quoted: true,
+                text,
+            });
+            i = (end + 1).min(chars.len());
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '"' {
+            i += 1;
+        }
+        let raw: String = chars[start..i].iter().collect();
+        let trimmed = raw.trim_matches(|c| c == '(' || c == ')');
+        if trimmed.len() != raw.len() {
+            warnings.push("parentheses are not supported; ignored".into());
+        }
+        if field.is_none() && !negated {
+            if trimmed == "OR" || trimmed == "|" || trimmed == "||" {
+                out.push(Lexeme::Or);
+                continue;
+            }
+            if trimmed == "AND" || trimmed == "&&" {
+                continue;
+            }
+            if trimmed == "NOT" {
+                out.push(Lexeme::Not);
+                continue;
+            }
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        out.push(Lexeme::Item {
+            negated,
+            field,
+            quoted: false,
+            text: trimmed.to_string(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Atom {
+        Atom::Word {
+            text: text.into(),
+            scope: Scope::All,
+            modifier: Modifier::Exact,
+        }
+    }
+
+    #[test]
+    fn words_are_each_required() {
+        let q = parse("intelligence artificielle");
+        assert_eq!(
+            q.groups,
+            vec![vec![word("intelligence")], vec![word("artificielle")]]
+        );
+        assert!(q.warnings.is_empty());
+    }
+
+    #[test]
+    fn phrases_exclusions_and_or() {
+        let q = parse(r#""intelligence artificielle" -Meta OpenAI OR Anthropic"#);
+        assert_eq!(q.groups.len(), 2);
+        assert_eq!(
+            q.groups[0],
+            vec![Atom::Phrase {
+                text: "intelligence artificielle".into(),
+                scope: Scope::All
+            }]
+        );
+        assert_eq!(q.groups[1], vec![word("OpenAI"), word("Anthropic")]);
+        assert_eq!(q.excluded, vec![word("Meta")]);
+    }
+
+    #[test]
+    fn fields_and_filters() {
+        let q = parse("title:cloud lang:FR source:techwire title:\"open source\"");
+        assert_eq!(q.langs, vec!["fr"]);
+        assert_eq!(q.sources, vec!["techwire"]);
+        assert_eq!(
+            q.groups[0],
+            vec![Atom::Word {
+                text: "cloud".into(),
+                scope: Scope::Title,
+                modifier: Modifier::Exact
+            }]
+        );
+        assert!(matches!(
+            &q.groups[1][0],
+            Atom::Phrase {
+                scope: Scope::Title,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn tech_names_are_words_not_operators() {
+        let q = parse("C++ C# .NET Node.js GPT-4o");
+        let texts: Vec<_> = q.atoms().map(|a| a.text().to_string()).collect();
+        assert_eq!(texts, vec!["C++", "C#", ".NET", "Node.js", "GPT-4o"]);
+        assert!(q.excluded.is_empty());
+    }
+
+    #[test]
+    fn fuzzy_and_prefix() {
+        let q = parse("Zukerberg~ semi* data~2 x~9");
+        let mods: Vec<_> = q
+            .atoms()
+            .map(|a| match a {
+                Atom::Word { modifier, .. } => *modifier,
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            mods,
+            vec![
+                Modifier::Fuzzy(1),
+                Modifier::Prefix,
+                Modifier::Fuzzy(2),
+                Modifier::Fuzzy(2)
+            ]
+        );
+        assert_eq!(q.warnings.len(), 1);
+    }
+
+    #[test]
+    fn malformed_queries_are_read_leniently() {
+        for input in [
+            "\"unclosed phrase",
+            "OR",
+            "a OR",
+            "((a) b",
+            "-",
+            "title:",
+            "NOT",
+            "\"\"",
+            "***",
+            "~~",
+            ":",
+            "- -- ---",
+        ] {
+            let q = parse(input);
+            let _ = q.is_empty();
+        }
+        let q = parse("\"unclosed phrase");
+        assert_eq!(q.groups.len(), 1);
+        assert_eq!(q.warnings.len(), 1);
+        let q = parse("NOT meta cloud");
+        assert_eq!(q.excluded, vec![word("meta")]);
+        assert_eq!(q.groups, vec![vec![word("cloud")]]);
+    }
+
+    #[test]
+    fn unknown_field_prefix_is_part_of_the_word() {
+        let q = parse("https://example.org");
+        assert_eq!(q.groups, vec![vec![word("https://example.org")]]);
+    }
+}

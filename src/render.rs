@@ -1,0 +1,356 @@
+//! Rendering: how results reach a person or a script.
+//!
+//! One [`Printer`] is chosen once per command: human-readable text (coloured
+//! on a terminal, plain on a pipe), JSON Lines, or TREC run lines. The JSON
+//! Lines format is documented on [`JsonHit`]; the README repeats it.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::indexer::Report;
+use crate::search::{Hit, Results};
+use crate::snippet::Snippet;
+use crate::stats::Stats;
+
+/// ANSI styles used on a terminal.
+mod style {
+    pub const BOLD: &str = "\x1b[1m";
+    pub const DIM: &str = "\x1b[2m";
+    pub const MATCH: &str = "\x1b[1;33m";
+    pub const PATH: &str = "\x1b[36m";
+    pub const WARN: &str = "\x1b[33m";
+    pub const RESET: &str = "\x1b[0m";
+}
+
+/// The output format of `veille search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printer {
+    /// Text for people; `color` adds ANSI styles.
+    Human { color: bool },
+    /// JSON Lines: one [`JsonHit`] per hit, nothing else on stdout.
+    Json,
+    /// TREC run lines: `qid Q0 docid rank score veille`.
+    Trec,
+}
+
+/// One hit in `--json` output (one JSON object per line).
+///
+/// `highlights` are byte offsets `[start, end)` into the snippet's `text`;
+/// `html` is the same text, HTML-escaped, with `<mark>` around matches.
+/// `query_id` is present only when running a file of queries.
+#[derive(Debug, Serialize)]
+pub struct JsonHit<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<&'a str>,
+    pub rank: usize,
+    pub id: &'a str,
+    pub score: Option<f32>,
+    pub title: Option<&'a str>,
+    pub date: Option<String>,
+    pub lang: &'a str,
+    pub source: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub path: &'a str,
+    pub snippets: Vec<JsonSnippet<'a>>,
+}
+
+/// A snippet in JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonSnippet<'a> {
+    pub text: &'a str,
+    pub html: String,
+    pub highlights: &'a [(usize, usize)],
+}
+
+impl<'a> JsonHit<'a> {
+    /// The JSON view of a hit.
+    pub fn new(hit: &'a Hit, query_id: Option<&'a str>) -> JsonHit<'a> {
+        JsonHit {
+            query_id,
+            rank: hit.rank,
+            id: &hit.id,
+            score: hit.score,
+            title: hit.title.as_deref(),
+            date: hit
+                .date
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            lang: &hit.lang,
+            source: hit.source.as_deref(),
+            url: hit.url.as_deref(),
+            path: &hit.path,
+            snippets: hit.snippets.iter().map(JsonSnippet::new).collect(),
+        }
+    }
+}
+
+impl<'a> JsonSnippet<'a> {
+    fn new(s: &'a Snippet) -> JsonSnippet<'a> {
+        JsonSnippet {
+            text: &s.text,
+            html: s.html(),
+            highlights: &s.highlights,
+        }
+    }
+}
+
+impl Printer {
+    /// Prints the results of one query. Notices meant for people (relaxed
+    /// matching, lenient parsing) go to `err` in machine formats.
+    pub fn results(
+        &self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        results: &Results,
+        query_id: Option<&str>,
+    ) -> io::Result<()> {
+        match *self {
+            Printer::Json => {
+                notices(err, results, false)?;
+                for hit in &results.hits {
+                    serde_json::to_writer(&mut *out, &JsonHit::new(hit, query_id))?;
+                    out.write_all(b"\n")?;
+                }
+                Ok(())
+            }
+            Printer::Trec => {
+                notices(err, results, false)?;
+                let qid = query_id.unwrap_or("1");
+                for hit in &results.hits {
+                    let id: String = hit.id.split_whitespace().collect::<Vec<_>>().join("_");
+                    writeln!(
+                        out,
+                        "{qid} Q0 {id} {} {:.6} veille",
+                        hit.rank,
+                        hit.score.unwrap_or(0.0)
+                    )?;
+                }
+                Ok(())
+            }
+            Printer::Human { color } => human(out, results, color),
+        }
+    }
+}
+
+fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
+    let (w, r) = if color {
+        (style::WARN, style::RESET)
+    } else {
+        ("", "")
+    };
+    for warning in &results.warnings {
+        writeln!(err, "{w}warning: {warning}{r}")?;
+    }
+    if results.relaxed {
+        writeln!(
+            err,
+            "{w}note: no article contains every word of {:?}; showing articles with any of them{r}",
+            results.query
+        )?;
+    }
+    Ok(())
+}
+
+fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
+    let s = |code: &'static str| if color { code } else { "" };
+    notices(out, results, color)?;
+    if results.hits.is_empty() {
+        if results.total == 0 {
+            writeln!(out, "No results for {:?}.", results.query)?;
+        } else {
+            writeln!(
+                out,
+                "{} results for {:?}; none on this page.",
+                results.total, results.query
+            )?;
+        }
+        return Ok(());
+    }
+    let first = results.hits[0].rank;
+    let last = results.hits[results.hits.len() - 1].rank;
+    writeln!(
+        out,
+        "{}{} result{} for {:?}, showing {first}–{last} ({} ms){}",
+        s(style::DIM),
+        results.total,
+        if results.total == 1 { "" } else { "s" },
+        results.query,
+        results.took.as_millis(),
+        s(style::RESET)
+    )?;
+    for hit in &results.hits {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:>3}. {}{}{}",
+            hit.rank,
+            s(style::BOLD),
+            hit.display_title(),
+            s(style::RESET)
+        )?;
+        let mut meta = vec![hit.lang.clone()];
+        if let Some(d) = hit.date {
+            meta.push(d.format("%Y-%m-%d").to_string());
+        }
+        if let Some(src) = &hit.source {
+            meta.push(src.clone());
+        }
+        if let Some(score) = hit.score {
+            meta.push(format!("score {score:.2}"));
+        }
+        writeln!(
+            out,
+            "     {}{}{}",
+            s(style::DIM),
+            meta.join(" · "),
+            s(style::RESET)
+        )?;
+        let location = hit.url.as_deref().unwrap_or(&hit.path);
+        writeln!(
+            out,
+            "     {}{}{}",
+            s(style::PATH),
+            location,
+            s(style::RESET)
+        )?;
+        for snippet in &hit.snippets {
+            let mut line = String::new();
+            let mut at = 0;
+            for &(a, b) in &snippet.highlights {
+                line.push_str(&snippet.text[at..a]);
+                line.push_str(s(style::MATCH));
+                line.push_str(&snippet.text[a..b]);
+                line.push_str(s(style::RESET));
+                at = b;
+            }
+            line.push_str(&snippet.text[at..]);
+            writeln!(out, "     {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints statistics as text.
+pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    writeln!(out, "articles:   {}", stats.articles)?;
+    writeln!(out, "files:      {}", stats.files)?;
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map_or("-".to_string(), |d| d.format("%Y-%m-%d").to_string())
+    };
+    writeln!(
+        out,
+        "dates:      {} to {}",
+        date(stats.first_date),
+        date(stats.last_date)
+    )?;
+    writeln!(out, "index size: {}", human_bytes(stats.index_bytes))?;
+    writeln!(
+        out,
+        "updated:    {}",
+        stats.updated.as_deref().unwrap_or("-")
+    )?;
+    writeln!(out, "languages:")?;
+    let mut langs: Vec<_> = stats.languages.iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (code, n) in langs {
+        let name = crate::lang::lookup(code).map_or("undetermined", |l| l.name);
+        writeln!(out, "  {code:<4} {n:>8}  {name}")?;
+    }
+    writeln!(out, "sources:")?;
+    let mut sources: Vec<_> = stats.sources.iter().collect();
+    sources.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (name, n) in sources {
+        writeln!(out, "  {n:>8}  {name}")?;
+    }
+    Ok(())
+}
+
+/// Prints statistics as one JSON object.
+pub fn stats_json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    let value = serde_json::json!({
+        "articles": stats.articles,
+        "files": stats.files,
+        "languages": stats.languages,
+        "sources": stats.sources,
+        "first_date": fmt(stats.first_date),
+        "last_date": fmt(stats.last_date),
+        "index_bytes": stats.index_bytes,
+        "updated": stats.updated,
+    });
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
+}
+
+/// Prints the summary of an indexing run.
+pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    if let Some(why) = &report.created {
+        writeln!(out, "{why}")?;
+    }
+    for (path, problem) in &report.walk_problems {
+        writeln!(out, "warning: {}: {problem}", path.display())?;
+    }
+    for (path, warning) in &report.warnings {
+        writeln!(out, "warning: {path}: {warning}")?;
+    }
+    for (path, skip) in &report.skipped {
+        writeln!(out, "skipped: {path}: {skip}")?;
+    }
+    for d in &report.duplicates {
+        writeln!(
+            out,
+            "duplicate: {}: {:?} has the same text as {}",
+            d.path, d.article, d.of
+        )?;
+    }
+    writeln!(
+        out,
+        "files: {} added, {} updated, {} removed, {} unchanged{}, {} duplicate article{}, {} skipped",
+        report.files_added,
+        report.files_updated,
+        report.files_removed,
+        report.files_unchanged,
+        if report.files_touched > 0 {
+            format!(" ({} only touched)", report.files_touched)
+        } else {
+            String::new()
+        },
+        report.duplicates.len(),
+        if report.duplicates.len() == 1 { "" } else { "s" },
+        report.skipped.len(),
+    )?;
+    let mut langs: Vec<_> = report.languages.iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    writeln!(
+        out,
+        "articles: {} added, {} removed, {} in the index{}",
+        report.articles_added,
+        report.articles_removed,
+        report.articles_total,
+        if langs.is_empty() {
+            String::new()
+        } else {
+            format!(" (added by language: {})", langs.join(", "))
+        }
+    )?;
+    writeln!(out, "took {:.2} s", report.elapsed.as_secs_f64())
+}
+
+/// Bytes as a short human figure.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: &[&str] = &["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,575 @@
+//! Search: turning a parsed query into tantivy queries over every language
+//! chain, running it, and building hits with snippets.
+//!
+//! Each query word is analysed by every chain present in the index and looked
+//! up in that chain's fields (a French stem in the French fields, an English
+//! stem in the English ones) and in the neutral fields; the best of these
+//! counts (a disjunction-max), so an article is never rewarded for being
+//! indexed twice. All words are required; when that finds nothing, any word
+//! will do and the results say so.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::analysis;
+use crate::error::{Error, Result};
+use crate::facets::{FacetCollector, Facets};
+use crate::lang::{self, Language};
+use crate::query::{self, Atom, Modifier, ParsedQuery, Scope};
+use crate::schema::{Fields, TextFields, KIND_ARTICLE};
+use crate::snippet::{self, Highlighter, Snippet};
+use crate::store::Store;
+
+/// Weight of a match in the title relative to one in the body.
+const TITLE_BOOST: f32 = 2.0;
+/// Share of the other chains' scores added to the best chain's.
+const TIE_BREAKER: f32 = 0.1;
+/// Largest page size accepted.
+pub const MAX_LIMIT: usize = 1000;
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// Parameters of a search besides the query text.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub offset: usize,
+    /// Restrict to these languages (codes); empty for all.
+    pub langs: Vec<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    /// Fragments per hit.
+    pub snippets: usize,
+    /// Fragment length in characters.
+    pub fragment_chars: usize,
+    /// Also count the matches per language, source and month.
+    pub facets: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            langs: Vec::new(),
+            since: None,
+            until: None,
+            sort: Sort::Relevance,
+            snippets: snippet::MAX_FRAGMENTS,
+            fragment_chars: snippet::FRAGMENT_CHARS,
+            facets: false,
+        }
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub id: String,
+    /// Relevance score; `None` when sorted by date.
+    pub score: Option<f32>,
+    pub title: Option<String>,
+    pub date: Option<DateTime<Utc>>,
+    pub lang: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub path: String,
+    pub snippets: Vec<Snippet>,
+}
+
+impl Hit {
+    /// The title, or the first words of the text when there is none.
+    pub fn display_title(&self) -> String {
+        if let Some(t) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return t.trim().to_string();
+        }
+        let text = self.snippets.first().map_or("", |s| s.text.as_str());
+        let words: Vec<&str> = text
+            .trim_start_matches('…')
+            .split_whitespace()
+            .take(10)
+            .collect();
+        if words.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{}…", words.join(" ").trim_end_matches('…'))
+        }
+    }
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    /// Number of matching articles.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// True when no article had every word, and any word was accepted.
+    pub relaxed: bool,
+    /// What the query parser read leniently.
+    pub warnings: Vec<String>,
+    /// Counts per language, source and month, when asked for.
+    pub facets: Option<Facets>,
+    #[serde(skip)]
+    pub took: Duration,
+}
+
+/// A searchable index.
+pub struct Engine {
+    pub store: Store,
+    reader: IndexReader,
+}
+
+impl Engine {
+    /// Opens the index at `path` for searching.
+    pub fn open(path: &std::path::Path) -> Result<Engine> {
+        Engine::new(Store::open(path)?)
+    }
+
+    /// Wraps an open store.
+    pub fn new(store: Store) -> Result<Engine> {
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Engine { store, reader })
+    }
+
+    /// The current searcher (a consistent view of one commit).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Reloads the reader now (it also reloads by itself after commits).
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn fields(&self) -> &Fields {
+        &self.store.fields
+    }
+
+    /// Language codes present in the index.
+    pub fn languages(&self, searcher: &Searcher) -> Result<BTreeSet<String>> {
+        let mut out = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields().lang)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs a query.
+    pub fn search(&self, input: &str, opts: &SearchOptions) -> Result<Results> {
+        let started = Instant::now();
+        if opts.limit > MAX_LIMIT {
+            return Err(Error::param("limit", format!("at most {MAX_LIMIT}")));
+        }
+        let mut parsed = query::parse(input);
+        let searcher = self.searcher();
+
+        // Which chains take part: the languages present, less those excluded
+        // by --lang or lang:.
+        let mut wanted: Vec<String> = opts.langs.iter().map(|l| l.to_lowercase()).collect();
+        wanted.extend(parsed.langs.iter().cloned());
+        let wanted: Vec<String> = wanted
+            .into_iter()
+            .map(|l| lang::lookup(&l).map_or(l, |x| x.code.to_string()))
+            .collect();
+        let present = self.languages(&searcher)?;
+        let languages: Vec<&'static Language> = present
+            .iter()
+            .filter(|c| wanted.is_empty() || wanted.contains(c))
+            .filter_map(|c| lang::lookup(c))
+            .filter(|l| l.has_chain())
+            .collect();
+
+        if parsed.is_empty() {
+            parsed
+                .warnings
+                .push("the query has no words to search for".into());
+            return Ok(Results {
+                query: input.to_string(),
+                total: 0,
+                hits: Vec::new(),
+                relaxed: false,
+                warnings: parsed.warnings,
+                facets: opts.facets.then(Facets::default),
+                took: started.elapsed(),
+            });
+        }
+
+        let mut builder = QueryBuilder::new(self.fields(), &languages);
+        let filters = self.filters(&parsed, &wanted, opts, &mut builder);
+        let strict = builder.build(&parsed, &filters, false);
+        let (mut total, mut docs, mut facets) = self.collect(&searcher, strict.as_ref(), opts)?;
+        let mut relaxed = false;
+        if total == 0 && parsed.groups.len() > 1 {
+            let loose = builder.build(&parsed, &filters, true);
+            (total, docs, facets) = self.collect(&searcher, loose.as_ref(), opts)?;
+            relaxed = total > 0;
+        }
+
+        let mut highlighter = Highlighter::new(&parsed, &languages);
+        let mut hits = Vec::with_capacity(docs.len());
+        for (i, (score, addr)) in docs.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(&doc, opts.offset + i + 1, score, &mut highlighter, opts));
+        }
+        Ok(Results {
+            query: input.to_string(),
+            total,
+            hits,
+            relaxed,
+            warnings: parsed.warnings,
+            facets,
+            took: started.elapsed(),
+        })
+    }
+
+    fn filters(
+        &self,
+        parsed: &ParsedQuery,
+        wanted: &[String],
+        opts: &SearchOptions,
+        builder: &mut QueryBuilder,
+    ) -> Vec<Box<dyn Query>> {
+        let f = self.fields();
+        let mut filters: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
+            Term::from_field_u64(f.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        ))];
+        if !wanted.is_empty() {
+            let langs: Vec<Box<dyn Query>> = wanted
+                .iter()
+                .map(|l| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.lang, l),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            filters.push(Box::new(BooleanQuery::union(langs)));
+        }
+        if !parsed.sources.is_empty() {
+            let sources: Vec<Box<dyn Query>> = parsed
+                .sources
+                .iter()
+                .filter_map(|s| builder.all_terms(f.source, s))
+                .collect();
+            filters.push(Box::new(BooleanQuery::union(sources)));
+        }
+        if opts.since.is_some() || opts.until.is_some() {
+            let bound = |d: Option<DateTime<Utc>>, inclusive: bool| match d {
+                None => Bound::Unbounded,
+                Some(d) => {
+                    let t = Term::from_field_date(
+                        f.date,
+                        tantivy::DateTime::from_timestamp_secs(d.timestamp()),
+                    );
+                    if inclusive {
+                        Bound::Included(t)
+                    } else {
+                        Bound::Excluded(t)
+                    }
+                }
+            };
+            filters.push(Box::new(RangeQuery::new(
+                bound(opts.since, true),
+                bound(opts.until, true),
+            )));
+        }
+        filters
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        opts: &SearchOptions,
+    ) -> Result<(usize, Vec<ScoredDoc>, Option<Facets>)> {
+        let limit = opts.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+        let facets = opts.facets.then_some(FacetCollector);
+        let (total, docs, facets) = match opts.sort {
+            Sort::Relevance => {
+                let (docs, total, facets) =
+                    searcher.search(query, &(top.order_by_score(), Count, facets))?;
+                let docs = docs.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (total, docs, facets)
+            }
+            Sort::Date => {
+                let collector = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+                let (docs, total, facets) = searcher.search(query, &(collector, Count, facets))?;
+                let docs = docs.into_iter().map(|(_, a)| (None, a)).collect();
+                (total, docs, facets)
+            }
+        };
+        let docs = if opts.limit == 0 { Vec::new() } else { docs };
+        Ok((total, docs, facets))
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        rank: usize,
+        score: Option<f32>,
+        highlighter: &mut Highlighter,
+        opts: &SearchOptions,
+    ) -> Hit {
+        let f = self.fields();
+        let text = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+                .filter(|s| !s.trim().is_empty())
+        };
+        let lang = text(f.lang).unwrap_or_else(|| "und".into());
+        let lead = text(f.lead);
+        let body = text(f.body).unwrap_or_default();
+        let full = match &lead {
+            Some(l) => format!("{l}\n\n{body}"),
+            None => body,
+        };
+        let ranges = highlighter.ranges(&full, &lang);
+        let mut snippets = snippet::fragments(&full, &ranges, opts.snippets, opts.fragment_chars);
+        if snippets.is_empty() && opts.snippets > 0 {
+            let fallback = if full.trim().is_empty() {
+                text(f.title).unwrap_or_default()
+            } else {
+                full
+            };
+            snippets.extend(snippet::lead(&fallback, opts.fragment_chars));
+        }
+        let date = doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0));
+        Hit {
+            rank,
+            id: text(f.id).unwrap_or_default(),
+            score,
+            title: text(f.title),
+            date,
+            lang,
+            source: text(f.source),
+            url: text(f.url),
+            path: text(f.path).unwrap_or_default(),
+            snippets,
+        }
+    }
+}
+
+/// A document address with its score (`None` when sorted by date).
+type ScoredDoc = (Option<f32>, DocAddress);
+
+/// Builds tantivy queries from parsed atoms, analysing each with every chain.
+struct QueryBuilder<'a> {
+    fields: &'a Fields,
+    /// (chain fields, analyzer) for the neutral chain first, then each language.
+    chains: Vec<(TextFields, TextAnalyzer)>,
+    neutral: TextAnalyzer,
+}
+
+impl<'a> QueryBuilder<'a> {
+    fn new(fields: &'a Fields, languages: &[&'static Language]) -> QueryBuilder<'a> {
+        let mut chains = vec![(fields.neutral, analysis::analyzer(None))];
+        for &l in languages {
+            if let Some(tf) = fields.lang_fields(l) {
+                chains.push((tf, analysis::analyzer(Some(l))));
+            }
+        }
+        QueryBuilder {
+            fields,
+            chains,
+            neutral: analysis::analyzer(None),
+        }
+    }
+
+    /// The whole query: filters, required groups, exclusions. With `loose`,
+    /// any group may match instead of all of them.
+    fn build(
+        &mut self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        loose: bool,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+            .iter()
+            .map(|q| {
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let mut optional = Vec::new();
+        for group in &parsed.groups {
+            let mut alternatives = Vec::new();
+            let mut has_stopword = false;
+            for atom in group {
+                let (q, stop) = self.atom(atom);
+                has_stopword |= stop;
+                alternatives.extend(q);
+            }
+            if alternatives.is_empty() {
+                continue;
+            }
+            let q: Box<dyn Query> = if alternatives.len() == 1 {
+                alternatives.pop().expect("one")
+            } else {
+                Box::new(BooleanQuery::union(alternatives))
+            };
+            // A word that some chain drops as a stop word cannot be required:
+            // articles in that language would never match it.
+            if loose || has_stopword {
+                optional.push(q);
+            } else {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        let required = clauses.iter().filter(|(o, _)| *o == Occur::Must).count() > filters.len();
+        if !optional.is_empty() {
+            if required {
+                clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+            } else {
+                clauses.push((Occur::Must, Box::new(BooleanQuery::union(optional))));
+            }
+        }
+        for atom in &parsed.excluded {
+            if let (Some(q), _) = self.atom(atom) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The query for one atom across every chain; also tells whether a chain
+    /// analysed it to nothing (a stop word).
+    fn atom(&mut self, atom: &Atom) -> (Option<Box<dyn Query>>, bool) {
+        match atom {
+            Atom::Word {
+                text,
+                scope,
+                modifier: m @ (Modifier::Fuzzy(_) | Modifier::Prefix),
+            } => {
+                let tokens = analysis::analyze(&mut self.neutral, text);
+                let Some(token) = tokens.first() else {
+                    return (None, false);
+                };
+                let tf = self.fields.neutral;
+                let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+                for (field, boost) in field_list(tf, *scope) {
+                    let term = Term::from_field_text(field, &token.text);
+                    let q: Box<dyn Query> = match m {
+                        Modifier::Fuzzy(d) => Box::new(FuzzyTermQuery::new(term, *d, true)),
+                        _ => Box::new(FuzzyTermQuery::new_prefix(term, 0, false)),
+                    };
+                    per_field.push(boost_query(q, boost));
+                }
+                (Some(Box::new(BooleanQuery::union(per_field))), false)
+            }
+            Atom::Word { text, scope, .. } | Atom::Phrase { text, scope } => {
+                let mut per_chain: Vec<Box<dyn Query>> = Vec::new();
+                let mut stop = false;
+                for (tf, analyzer) in &mut self.chains {
+                    let tokens = analysis::analyze(analyzer, text);
+                    if tokens.is_empty() {
+                        stop = true;
+                        continue;
+                    }
+                    let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+                    for (field, boost) in field_list(*tf, *scope) {
+                        let q: Box<dyn Query> = if tokens.len() == 1 {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, &tokens[0].text),
+                                IndexRecordOption::WithFreqs,
+                            ))
+                        } else {
+                            let first = tokens[0].position;
+                            let terms = tokens
+                                .iter()
+                                .map(|t| {
+                                    (t.position - first, Term::from_field_text(field, &t.text))
+                                })
+                                .collect();
+                            Box::new(PhraseQuery::new_with_offset(terms))
+                        };
+                        per_field.push(boost_query(q, boost));
+                    }
+                    per_chain.push(Box::new(BooleanQuery::union(per_field)));
+                }
+                if per_chain.is_empty() {
+                    return (None, stop);
+                }
+                (
+                    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        per_chain,
+                        TIE_BREAKER,
+                    ))),
+                    stop,
+                )
+            }
+        }
+    }
+
+    /// A query requiring every neutral token of `text` in `field`.
+    fn all_terms(&mut self, field: Field, text: &str) -> Option<Box<dyn Query>> {
+        let tokens = analysis::analyze(&mut self.neutral, text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let terms: Vec<Box<dyn Query>> = tokens
+            .iter()
+            .map(|t| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &t.text),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::intersection(terms)))
+    }
+}
+
+fn field_list(tf: TextFields, scope: Scope) -> Vec<(Field, f32)> {
+    match scope {
+        Scope::All => vec![(tf.title, TITLE_BOOST), (tf.body, 1.0)],
+        Scope::Title => vec![(tf.title, TITLE_BOOST)],
+    }
+}
+
+fn boost_query(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}

@@ -1,0 +1,241 @@
+//! The index on disk: creating, opening and versioning it.
+//!
+//! A veille index is a tantivy index plus `veille.json`, which records the
+//! format version and the folders that were indexed into it. An index whose
+//! version or schema differs from this build's is never read: the caller is
+//! told, and `veille index` rebuilds it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::Index;
+
+use crate::analysis;
+use crate::error::{Error, Result};
+use crate::schema::{Fields, FORMAT_VERSION};
+
+/// Name of veille's own metadata file inside the index folder.
+pub const META_FILE: &str = "veille.json";
+
+/// Contents of `veille.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoreMeta {
+    /// Layout version (see [`FORMAT_VERSION`]).
+    pub format: u32,
+    /// Canonical paths of the folders indexed into this index.
+    #[serde(default)]
+    pub roots: Vec<PathBuf>,
+}
+
+/// Payload attached to every commit: when it was made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommitPayload {
+    /// RFC 3339 time of the commit.
+    pub updated: String,
+}
+
+/// An open veille index.
+pub struct Store {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+    pub meta: StoreMeta,
+}
+
+/// What [`Store::open`] found at a path.
+#[derive(Debug)]
+pub enum Probe {
+    /// No index (missing or empty folder).
+    Missing,
+    /// An index this build can read.
+    Compatible,
+    /// An index of another format; the string says why.
+    Incompatible(String),
+}
+
+impl Store {
+    /// Looks at a path without opening it for use.
+    pub fn probe(path: &Path) -> Probe {
+        let meta_path = path.join(META_FILE);
+        if !path.join("meta.json").exists() && !meta_path.exists() {
+            return Probe::Missing;
+        }
+        let meta: Option<StoreMeta> = fs::read(&meta_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let Some(meta) = meta else {
+            return Probe::Incompatible(format!("{} is missing or unreadable", META_FILE));
+        };
+        if meta.format != FORMAT_VERSION {
+            return Probe::Incompatible(format!(
+                "index format {} (this veille writes format {})",
+                meta.format, FORMAT_VERSION
+            ));
+        }
+        match Index::open_in_dir(path) {
+            Ok(index) if Fields::new().matches(&index.schema()) => Probe::Compatible,
+            Ok(_) => Probe::Incompatible("its schema differs from this version's".into()),
+            Err(e) => Probe::Incompatible(format!("tantivy cannot open it: {e}")),
+        }
+    }
+
+    /// Opens an existing, compatible index.
+    pub fn open(path: &Path) -> Result<Store> {
+        match Store::probe(path) {
+            Probe::Missing => return Err(Error::NoIndex(path.to_path_buf())),
+            Probe::Incompatible(why) => {
+                let found = read_meta(path).map_or(0, |m| m.format);
+                let _ = why;
+                return Err(Error::IncompatibleIndex {
+                    path: path.to_path_buf(),
+                    found,
+                    expected: FORMAT_VERSION,
+                });
+            }
+            Probe::Compatible => {}
+        }
+        let meta = read_meta(path).ok_or_else(|| Error::NoIndex(path.to_path_buf()))?;
+        let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
+        let index = Index::open(dir)?;
+        analysis::register(index.tokenizers());
+        Ok(Store {
+            index,
+            fields: Fields::new(),
+            path: path.to_path_buf(),
+            meta,
+        })
+    }
+
+    /// Creates a new, empty index at `path`, removing an old index there
+    /// first. A folder that holds anything other than an index is refused.
+    pub fn create(path: &Path) -> Result<Store> {
+        fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        wipe_index_files(path)?;
+        let fields = Fields::new();
+        let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
+        let index = Index::create(dir, fields.schema.clone(), Default::default())?;
+        analysis::register(index.tokenizers());
+        let store = Store {
+            index,
+            fields,
+            path: path.to_path_buf(),
+            meta: StoreMeta {
+                format: FORMAT_VERSION,
+                roots: Vec::new(),
+            },
+        };
+        store.save_meta()?;
+        Ok(store)
+    }
+
+    /// Writes `veille.json` atomically.
+    pub fn save_meta(&self) -> Result<()> {
+        let target = self.path.join(META_FILE);
+        let tmp = self.path.join(format!("{META_FILE}.tmp"));
+        let bytes = serde_json::to_vec_pretty(&self.meta).expect("meta serialises");
+        fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))
+    }
+
+    /// Total size of the index files, in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        dir_size(&self.path)
+    }
+
+    /// Time of the last commit, from its payload.
+    pub fn last_update(&self) -> Option<String> {
+        let metas = self.index.load_metas().ok()?;
+        let payload = metas.payload?;
+        serde_json::from_str::<CommitPayload>(&payload)
+            .ok()
+            .map(|p| p.updated)
+    }
+}
+
+fn read_meta(path: &Path) -> Option<StoreMeta> {
+    fs::read(path.join(META_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+fn dir_size(path: &Path) -> u64 {
+    fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Files that may stand in an index folder besides the index itself.
+const KEEP: &[&str] = &[".gitignore"];
+
+/// Removes an index's files from `path`. Refuses when the folder holds files
+/// that do not look like an index, so that a mistyped `--index` never deletes
+/// a user's documents.
+fn wipe_index_files(path: &Path) -> Result<()> {
+    let entries: Vec<_> = fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .filter_map(|e| e.ok())
+        .collect();
+    let names: Vec<String> = entries
+        .iter()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !KEEP.contains(&n.as_str()))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let is_index = names.iter().any(|n| n == "meta.json" || n == META_FILE);
+    let foreign = names.iter().find(|n| !looks_like_index_file(n));
+    if !is_index || foreign.is_some() {
+        return Err(Error::param(
+            "--index",
+            format!(
+                "{} is not empty and does not look like a veille index{}; refusing to overwrite it",
+                path.display(),
+                foreign
+                    .map(|n| format!(" (it contains {n})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    for entry in entries {
+        let name = entry.file_name();
+        if KEEP.contains(&name.to_string_lossy().as_ref()) {
+            continue;
+        }
+        let p = entry.path();
+        fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
+
+fn looks_like_index_file(name: &str) -> bool {
+    const EXT: &[&str] = &[
+        "idx",
+        "pos",
+        "term",
+        "store",
+        "fast",
+        "fieldnorm",
+        "del",
+        "json",
+        "tmp",
+        "lock",
+    ];
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(META_FILE)
+        || name.starts_with(".tantivy")
+        || name
+            .rsplit('.')
+            .next()
+            .is_some_and(|ext| EXT.contains(&ext))
+}

@@ -1,0 +1,174 @@
+//! Incremental indexing: only what changed is read again, and the index
+//! follows additions, changes and deletions.
+
+use crate::util::Fixture;
+
+fn summary(stdout: &str) -> &str {
+    stdout
+        .lines()
+        .find(|l| l.starts_with("files:"))
+        .unwrap_or_else(|| panic!("no summary in {stdout}"))
+}
+
+fn base() -> Fixture {
+    let f = Fixture::new();
+    f.write("docs/a.txt", "Routeurs\n\nLe nouveau routeur domestique promet des débits records dans les immeubles anciens.\n");
+    f.write("docs/b.txt", "Serveurs\n\nLes serveurs refroidis par immersion gagnent du terrain dans les centres de données.\n");
+    f.write(
+        "docs/c.jsonl",
+        "{\"id\": \"c1\", \"title\": \"Batteries\", \"body\": \"Solid-state batteries reach pilot production.\"}\n{\"id\": \"c2\", \"title\": \"Chargers\", \"body\": \"Wireless chargers get faster and cooler.\"}\n",
+    );
+    f
+}
+
+#[test]
+fn add_change_delete_and_unchanged_runs() {
+    let f = base();
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 3 added, 0 updated, 0 removed, 0 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 4);
+
+    // Nothing changed: nothing is read again.
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 0 added, 0 updated, 0 removed, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 4);
+
+    // Add a file.
+    f.write(
+        "docs/d.md",
+        "---\ntitle: Fibre\n---\n\nLa fibre optique arrive dans les hameaux de montagne.\n",
+    );
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 1 added, 0 updated, 0 removed, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 5);
+    assert_eq!(f.ids("hameaux").len(), 1);
+
+    // Change a file: old words gone, new ones found.
+    f.write(
+        "docs/c.jsonl",
+        "{\"id\": \"c1\", \"title\": \"Batteries\", \"body\": \"Sodium-ion batteries replace lithium in city cars.\"}\n",
+    );
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 0 added, 1 updated, 0 removed, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 4);
+    assert!(f.ids("wireless").is_empty());
+    assert!(f.ids("solid-state").is_empty());
+    assert_eq!(f.ids("sodium"), vec!["c1"]);
+
+    // Delete a file.
+    f.remove("docs/a.txt");
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 0 added, 0 updated, 1 removed, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 3);
+    assert!(f.ids("routeur").is_empty());
+
+    // --rebuild starts over and finds the same.
+    let run = f
+        .run(&["index", "docs", "--index", "idx", "--rebuild"])
+        .ok();
+    assert!(
+        summary(&run.stdout).starts_with("files: 3 added"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 3);
+}
+
+#[test]
+fn a_touched_file_is_not_analysed_again() {
+    let f = base();
+    f.index().ok();
+    // Same content, new mtime.
+    let p = f.path("docs/b.txt");
+    let content = std::fs::read(&p).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&p, content).unwrap();
+    let file = std::fs::File::options().write(true).open(&p).unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout)
+            .starts_with("files: 0 added, 0 updated, 0 removed, 3 unchanged (1 only touched)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 4);
+    // And the next run sees nothing to do.
+    let run = f.index().ok();
+    assert!(
+        summary(&run.stdout).contains("3 unchanged,"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn duplicates_are_indexed_once_and_take_over_when_the_original_goes() {
+    let f = Fixture::new();
+    let story = "Cloud outage\n\nA storage outage took down dozens of services for four hours on Monday, the provider said.\n";
+    f.write("docs/a-original.txt", story);
+    f.write("docs/b-copy.txt", story);
+    f.write(
+        "docs/c-feed.jsonl",
+        "{\"id\": \"wire-1\", \"title\": \"Cloud outage\", \"body\": \"A storage outage took down dozens of services\\nfor four hours on Monday, the provider said.\"}\n",
+    );
+    let run = f.index().ok();
+    assert!(
+        run.stdout.contains("2 duplicate articles"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("duplicate: ") && run.stdout.contains("b-copy.txt"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(f.articles(), 1);
+    assert_eq!(f.ids("outage"), vec!["a-original.txt"]);
+
+    // The original goes: a copy takes its place.
+    f.remove("docs/a-original.txt");
+    let run = f.index().ok();
+    assert_eq!(f.articles(), 1, "{}", run.stdout);
+    assert_eq!(f.ids("outage"), vec!["b-copy.txt"]);
+}
+
+#[test]
+fn an_index_of_another_format_is_rebuilt_not_misread() {
+    let f = base();
+    f.index().ok();
+    let meta = f.path("idx/veille.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("\"format\": 1", "\"format\": 0")).unwrap();
+    // search refuses to misread it and rebuilds it from its recorded folder
+    let run = f.run(&["search", "serveurs", "--index", "idx", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("rebuilding"), "{}", run.stderr);
+    // index says so too
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("\"format\": 1", "\"format\": 0")).unwrap();
+    let run = f.index().ok();
+    assert!(run.stdout.contains("rebuilt the index"), "{}", run.stdout);
+    assert_eq!(f.articles(), 4);
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the built `veille` binary run on real files.
+//! One test binary (faster to link), one module per area.
+
+mod analyze;
+mod bad_input;
+mod formats;
+mod incremental;
+mod search;
+mod shared_data;
+mod util;
