@@ -52,6 +52,10 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Run the search daemon (HTTP JSON API, web page, Atom feeds).
     Serve(crate::server::ServeArgs),
+    /// Measure retrieval quality against relevance judgments.
+    Eval(crate::eval::EvalArgs),
+    /// Export the index (OpenSearch settings and bulk files, or JSON Lines).
+    Export(crate::export::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +207,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Stats(args) => cmd_stats(args),
         Command::Analyze(args) => cmd_analyze(args),
         Command::Serve(args) => crate::server::run(args),
+        Command::Eval(args) => crate::eval::run(args),
+        Command::Export(args) => crate::export::run(args),
     }
 }
 

@@ -164,6 +164,9 @@ enum Work {
 struct Prepared {
     article: Article,
     detection: Detection,
+    /// Other languages whole paragraphs are written in: the article is
+    /// analysed by their chains too, so words of either language find it.
+    others: Vec<&'static Language>,
     text_hash: u64,
 }
 
@@ -486,9 +489,11 @@ fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepare
         lang::detect(article.lang.as_deref(), title, &article.body, default_lang)
     };
     let text_hash = text_hash(&article);
+    let others = lang::other_languages(&article.body, detection.language);
     Prepared {
         article,
         detection,
+        others,
         text_hash,
     }
 }
@@ -734,15 +739,22 @@ fn article_doc(
         doc.add_text(fields.tags, tag);
     }
     doc.add_text(fields.lang, p.detection.code());
+    doc.add_text(fields.langs, p.detection.code());
+    for other in &p.others {
+        doc.add_text(fields.langs, other.code);
+    }
     doc.add_f64(fields.lang_confidence, p.detection.confidence);
     if let Some(d) = a.date {
         doc.add_date(fields.date, DateTime::from_timestamp_secs(d.timestamp()));
     }
     doc.add_u64(fields.text_hash, p.text_hash);
     let mut targets = vec![fields.neutral, fields.exact];
-    if let Some(tf) = p.detection.language.and_then(|l| fields.lang_fields(l)) {
-        targets.push(tf);
-    }
+    let languages = p
+        .detection
+        .language
+        .into_iter()
+        .chain(p.others.iter().copied());
+    targets.extend(languages.filter_map(|l| fields.lang_fields(l)));
     for tf in targets {
         if let Some(t) = &a.title {
             doc.add_text(tf.title, t);

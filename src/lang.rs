@@ -231,6 +231,40 @@ pub fn detect(
     }
 }
 
+/// Paragraphs sampled to find the other languages of a mixed article.
+const PARAGRAPH_SAMPLES: usize = 8;
+/// Shortest paragraph worth a detection of its own, in bytes.
+const MIN_PARAGRAPH_BYTES: usize = 100;
+/// Bytes of each sampled paragraph given to the detector.
+const PARAGRAPH_SAMPLE_BYTES: usize = 1024;
+
+/// Languages other than `main` in which whole paragraphs of `body` are
+/// written (an interview quoted in English inside a French story). Up to
+/// [`PARAGRAPH_SAMPLES`] paragraphs, spread over the text, are detected on
+/// their own; only languages with an analysis chain count.
+pub fn other_languages(body: &str, main: Option<&'static Language>) -> Vec<&'static Language> {
+    let paragraphs: Vec<&str> = body
+        .split("\n\n")
+        .flat_map(|p| p.split('\n'))
+        .map(str::trim)
+        .filter(|p| p.len() >= MIN_PARAGRAPH_BYTES)
+        .collect();
+    let mut out: Vec<&'static Language> = Vec::new();
+    if paragraphs.len() < 2 && main.is_some() {
+        return out;
+    }
+    let step = paragraphs.len().div_ceil(PARAGRAPH_SAMPLES).max(1);
+    for p in paragraphs.iter().step_by(step) {
+        let d = detect(None, "", truncate_at_char(p, PARAGRAPH_SAMPLE_BYTES), None);
+        if let Some(l) = d.language {
+            if l.has_chain() && Some(l) != main && !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
 /// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
 pub fn truncate_at_char(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -298,6 +332,21 @@ mod tests {
         let declared = detect(Some("de-DE"), "", "whatever text", None);
         assert_eq!(declared.code(), "de");
         assert_eq!(declared.confidence, 1.0);
+    }
+
+    #[test]
+    fn other_languages_of_a_mixed_article() {
+        let fr = "Le gouvernement a présenté mardi une feuille de route pour les centres de données, avec des aides à la rénovation des réseaux de chaleur et un calendrier précis.";
+        let en = "The minister told reporters that the companies building data centres would have to publish their energy consumption every year, starting next spring.";
+        let body = format!("{fr}\n\n{en}\n\n{fr}");
+        let main = lookup("fr");
+        let others: Vec<_> = other_languages(&body, main)
+            .iter()
+            .map(|l| l.code)
+            .collect();
+        assert_eq!(others, vec!["en"]);
+        let only_fr = format!("{fr}\n\n{fr}");
+        assert!(other_languages(&only_fr, main).is_empty());
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod analysis;
 pub mod article;
 pub mod cli;
 pub mod error;
+pub mod eval;
+pub mod export;
 pub mod facets;
 pub mod indexer;
 pub mod ingest;

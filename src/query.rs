@@ -106,6 +106,56 @@ impl ParsedQuery {
     }
 }
 
+/// True when a query word looks like a name rather than an ordinary word:
+/// it has a capital letter, a digit or a symbol (`OpenAI`, `Meta`, `GPT-4o`,
+/// `C++`, `.NET`, `Node.js`, `5G`). Such words are looked up exactly, not
+/// stemmed, whenever the index contains them as written.
+pub fn is_name(text: &str) -> bool {
+    let inner_dot = text
+        .trim_end_matches('.')
+        .char_indices()
+        .any(|(i, c)| c == '.' && i > 0);
+    text.chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '+' || c == '#')
+        || text.starts_with('.')
+        || inner_dot
+}
+
+/// Joins a name and the version number typed right after it into one
+/// phrase (`Wi-Fi 7`, `iPhone 15`, `Windows 11`), so that `Wi-Fi 7` is not
+/// matched by an article about Wi-Fi 6 that mentions a 7 elsewhere.
+pub fn bind_versions(query: &mut ParsedQuery) {
+    let mut out: Vec<Vec<Atom>> = Vec::with_capacity(query.groups.len());
+    for group in std::mem::take(&mut query.groups) {
+        let version = match group.as_slice() {
+            [Atom::Word {
+                text,
+                modifier: Modifier::Exact,
+                ..
+            }] if text.len() <= 4 && text.chars().all(|c| c.is_ascii_digit()) => Some(text.clone()),
+            _ => None,
+        };
+        if let (Some(version), Some(last)) = (version.as_ref(), out.last_mut()) {
+            if let [Atom::Word {
+                text,
+                scope,
+                modifier: Modifier::Exact,
+            }] = last.as_slice()
+            {
+                if is_name(text) && !text.chars().all(|c| c.is_ascii_digit()) {
+                    *last = vec![Atom::Phrase {
+                        text: format!("{text} {version}"),
+                        scope: *scope,
+                    }];
+                    continue;
+                }
+            }
+        }
+        out.push(group);
+    }
+    query.groups = out;
+}
+
 /// A lexical unit.
 #[derive(Debug)]
 enum Lexeme {
@@ -449,6 +499,36 @@ mod tests {
         let q = parse("NOT meta cloud");
         assert_eq!(q.excluded, vec![word("meta")]);
         assert_eq!(q.groups, vec![vec![word("cloud")]]);
+    }
+
+    #[test]
+    fn names_are_told_from_words() {
+        for name in [
+            "OpenAI", "Meta", "GPT-4o", "C++", "C#", ".NET", "Node.js", "5G", "iPhone",
+        ] {
+            assert!(is_name(name), "{name}");
+        }
+        for word in ["recrutement", "précieuse", "open", "wi-fi", "cloud."] {
+            assert!(!is_name(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn versions_bind_to_the_name_before_them() {
+        let mut q = parse("Wi-Fi 7 routeur iPhone 15 prix 2025 7");
+        bind_versions(&mut q);
+        let texts: Vec<String> = q.atoms().map(|a| a.to_string()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "\"Wi-Fi 7\"",
+                "routeur",
+                "\"iPhone 15\"",
+                "prix",
+                "2025",
+                "7"
+            ]
+        );
     }
 
     #[test]

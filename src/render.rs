@@ -141,6 +141,9 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
     for warning in &results.warnings {
         writeln!(err, "{w}warning: {warning}{r}")?;
     }
+    for suggestion in &results.suggestions {
+        writeln!(err, "{w}did you mean: {suggestion}{r}")?;
+    }
     if results.relaxed {
         writeln!(
             err,
@@ -153,10 +156,10 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
 
 fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
     let s = |code: &'static str| if color { code } else { "" };
-    notices(out, results, color)?;
     if results.hits.is_empty() {
         if results.total == 0 {
             writeln!(out, "No results for {:?}.", results.query)?;
+            notices(out, results, color)?;
         } else {
             writeln!(
                 out,
@@ -166,6 +169,7 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
         }
         return Ok(());
     }
+    notices(out, results, color)?;
     let first = results.hits[0].rank;
     let last = results.hits[results.hits.len() - 1].rank;
     writeln!(

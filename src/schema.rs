@@ -60,6 +60,9 @@ pub struct Fields {
     pub source_raw: Field,
     pub tags: Field,
     pub lang: Field,
+    /// Every language whose chain analysed the article (the main one and
+    /// those of whole paragraphs): what search uses to pick its chains.
+    pub langs: Field,
     pub lang_confidence: Field,
     pub date: Field,
     /// Hash of the article's normalised text, for exact-duplicate detection.
@@ -104,6 +107,7 @@ impl Fields {
         let source_raw = b.add_text_field("source_raw", STRING | FAST);
         let tags = b.add_text_field("tags", text_options(analysis::NEUTRAL) | STORED);
         let lang = b.add_text_field("lang", STRING | STORED | FAST);
+        let langs = b.add_text_field("langs", STRING);
         let lang_confidence = b.add_f64_field("lang_confidence", STORED);
         let date = b.add_date_field(
             "date",
@@ -163,6 +167,7 @@ impl Fields {
             source_raw,
             tags,
             lang,
+            langs,
             lang_confidence,
             date,
             text_hash,

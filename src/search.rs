@@ -8,7 +8,7 @@
 //! indexed twice. All words are required; when that finds nothing, any word
 //! will do and the results say so.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis;
@@ -36,6 +36,10 @@ use crate::store::Store;
 const TITLE_BOOST: f32 = 2.0;
 /// Share of the other chains' scores added to the best chain's.
 const TIE_BREAKER: f32 = 0.1;
+/// Weight of the adjacency boost relative to a single word's match.
+const PROXIMITY_BOOST: f32 = 0.5;
+/// At most this many word pairs get an adjacency boost.
+const MAX_PROXIMITY_PAIRS: usize = 8;
 /// Largest page size accepted.
 pub const MAX_LIMIT: usize = 1000;
 
@@ -129,6 +133,9 @@ pub struct Results {
     pub relaxed: bool,
     /// What the query parser read leniently.
     pub warnings: Vec<String>,
+    /// When nothing was found: the query with misspelt words replaced by
+    /// close words of the index ("did you mean").
+    pub suggestions: Vec<String>,
     /// Counts per language, source and month, when asked for.
     pub facets: Option<Facets>,
     #[serde(skip)]
@@ -171,11 +178,11 @@ impl Engine {
         &self.store.fields
     }
 
-    /// Language codes present in the index.
+    /// Codes of the languages whose chains analysed some article of the index.
     pub fn languages(&self, searcher: &Searcher) -> Result<BTreeSet<String>> {
         let mut out = BTreeSet::new();
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields().lang)?;
+            let inverted = segment.inverted_index(self.fields().langs)?;
             let mut stream = inverted
                 .terms()
                 .stream()
@@ -194,6 +201,7 @@ impl Engine {
             return Err(Error::param("limit", format!("at most {MAX_LIMIT}")));
         }
         let mut parsed = query::parse(input);
+        query::bind_versions(&mut parsed);
         let searcher = self.searcher();
 
         // Which chains take part: the languages present, less those excluded
@@ -222,12 +230,13 @@ impl Engine {
                 hits: Vec::new(),
                 relaxed: false,
                 warnings: parsed.warnings,
+                suggestions: Vec::new(),
                 facets: opts.facets.then(Facets::default),
                 took: started.elapsed(),
             });
         }
 
-        let mut builder = QueryBuilder::new(self.fields(), &languages);
+        let mut builder = QueryBuilder::new(self.fields(), &searcher, &languages);
         let filters = self.filters(&parsed, &wanted, opts, &mut builder);
         let strict = builder.build(&parsed, &filters, false);
         let (mut total, mut docs, mut facets) = self.collect(&searcher, strict.as_ref(), opts)?;
@@ -238,7 +247,12 @@ impl Engine {
             relaxed = total > 0;
         }
 
-        let mut highlighter = Highlighter::new(&parsed, &languages);
+        let suggestions = if total == 0 {
+            builder.suggest(&parsed)
+        } else {
+            Vec::new()
+        };
+        let mut highlighter = Highlighter::new(&parsed, &languages, &builder.exact_atoms);
         let mut hits = Vec::with_capacity(docs.len());
         for (i, (score, addr)) in docs.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -250,6 +264,7 @@ impl Engine {
             hits,
             relaxed,
             warnings: parsed.warnings,
+            suggestions,
             facets,
             took: started.elapsed(),
         })
@@ -393,13 +408,21 @@ type ScoredDoc = (Option<f32>, DocAddress);
 /// Builds tantivy queries from parsed atoms, analysing each with every chain.
 struct QueryBuilder<'a> {
     fields: &'a Fields,
+    searcher: &'a Searcher,
     /// (chain fields, analyzer) for the neutral chain first, then each language.
     chains: Vec<(TextFields, TextAnalyzer)>,
     neutral: TextAnalyzer,
+    exact: TextAnalyzer,
+    /// Atoms (as displayed) that were looked up in the exact fields only.
+    exact_atoms: HashSet<String>,
 }
 
 impl<'a> QueryBuilder<'a> {
-    fn new(fields: &'a Fields, languages: &[&'static Language]) -> QueryBuilder<'a> {
+    fn new(
+        fields: &'a Fields,
+        searcher: &'a Searcher,
+        languages: &[&'static Language],
+    ) -> QueryBuilder<'a> {
         let mut chains = vec![(fields.neutral, analysis::analyzer(None))];
         for &l in languages {
             if let Some(tf) = fields.lang_fields(l) {
@@ -408,9 +431,33 @@ impl<'a> QueryBuilder<'a> {
         }
         QueryBuilder {
             fields,
+            searcher,
             chains,
             neutral: analysis::analyzer(None),
+            exact: analysis::exact(),
+            exact_atoms: HashSet::new(),
         }
+    }
+
+    /// For a name (`OpenAI`, `C++`, `"Wi-Fi 7"`), the query on the exact
+    /// fields, when the index contains it as written. Stems of a name match
+    /// unrelated words (`OpenAI` stems to `open`, `Meta` to `met`), so when
+    /// the name itself occurs, only the name is looked for.
+    fn exact_name(&mut self, text: &str, scope: Scope) -> Option<Box<dyn Query>> {
+        if !query::is_name(text) {
+            return None;
+        }
+        let tokens = analysis::analyze(&mut self.exact, text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in field_list(self.fields.exact, scope) {
+            per_field.push(boost_query(term_or_phrase(field, &tokens, 0), boost));
+        }
+        let q: Box<dyn Query> = Box::new(BooleanQuery::union(per_field));
+        let found = self.searcher.search(q.as_ref(), &Count).unwrap_or(0) > 0;
+        found.then_some(q)
     }
 
     /// The whole query: filters, required groups, exclusions. With `loose`,
@@ -463,6 +510,10 @@ impl<'a> QueryBuilder<'a> {
                 clauses.push((Occur::Must, Box::new(BooleanQuery::union(optional))));
             }
         }
+        // Articles where the query words stand next to each other rank higher.
+        for q in self.proximity(parsed) {
+            clauses.push((Occur::Should, q));
+        }
         for atom in &parsed.excluded {
             if let (Some(q), _) = self.atom(atom) {
                 clauses.push((Occur::MustNot, q));
@@ -497,6 +548,10 @@ impl<'a> QueryBuilder<'a> {
                 (Some(Box::new(BooleanQuery::union(per_field))), false)
             }
             Atom::Word { text, scope, .. } | Atom::Phrase { text, scope } => {
+                if let Some(q) = self.exact_name(text, *scope) {
+                    self.exact_atoms.insert(atom.to_string());
+                    return (Some(q), false);
+                }
                 let mut per_chain: Vec<Box<dyn Query>> = Vec::new();
                 let mut stop = false;
                 for (tf, analyzer) in &mut self.chains {
@@ -540,6 +595,112 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
+    /// One phrase query (slop 1) per pair of consecutive query words, on the
+    /// neutral fields: the adjacency boost.
+    fn proximity(&mut self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
+        let words: Vec<&str> = parsed
+            .groups
+            .iter()
+            .filter_map(|g| match g.as_slice() {
+                [Atom::Word {
+                    text,
+                    scope: Scope::All,
+                    modifier: Modifier::Exact,
+                }] => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        for pair in words.windows(2).take(MAX_PROXIMITY_PAIRS) {
+            let tokens = analysis::analyze(&mut self.neutral, &pair.join(" "));
+            if tokens.len() < 2 {
+                continue;
+            }
+            for (field, boost) in field_list(self.fields.neutral, Scope::All) {
+                out.push(boost_query(
+                    term_or_phrase(field, &tokens, 1),
+                    boost * PROXIMITY_BOOST,
+                ));
+            }
+        }
+        out
+    }
+
+    /// "Did you mean": each query word that the index does not contain is
+    /// replaced by the most frequent indexed word within one or two edits.
+    fn suggest(&mut self, parsed: &ParsedQuery) -> Vec<String> {
+        let field = self.fields.neutral.body;
+        let mut changed = false;
+        let mut parts = Vec::new();
+        for atom in parsed.atoms() {
+            let Atom::Word {
+                text,
+                modifier: Modifier::Exact,
+                ..
+            } = atom
+            else {
+                parts.push(atom.to_string());
+                continue;
+            };
+            let tokens = analysis::analyze(&mut self.neutral, text);
+            let replacement = match tokens.as_slice() {
+                [token] => self.closest_term(field, &token.text),
+                _ => None,
+            };
+            match replacement {
+                Some(word) => {
+                    changed = true;
+                    parts.push(match_case(text, &word));
+                }
+                None => parts.push(atom.to_string()),
+            }
+        }
+        if changed {
+            vec![parts.join(" ")]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The indexed term of `field` closest to `word` (fewest edits, then most
+    /// documents), when `word` itself is not indexed.
+    fn closest_term(&self, field: Field, word: &str) -> Option<String> {
+        let len = word.chars().count();
+        if len < 4 {
+            return None;
+        }
+        let term = Term::from_field_text(field, word);
+        if self.searcher.doc_freq(&term).unwrap_or(0) > 0 {
+            return None;
+        }
+        let distance = if len >= 8 { 2 } else { 1 };
+        let fuzzy = FuzzyTermQuery::new(term, distance, true);
+        let mut candidates: HashMap<String, u64> = HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let automaton = fuzzy.automaton().ok()?;
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let key = String::from_utf8_lossy(stream.key()).into_owned();
+                *candidates.entry(key).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        candidates
+            .into_iter()
+            .min_by_key(|(t, df)| {
+                (
+                    strsim::damerau_levenshtein(word, t),
+                    std::cmp::Reverse(*df),
+                    t.clone(),
+                )
+            })
+            .map(|(t, _)| t)
+    }
+
     /// A query requiring every neutral token of `text` in `field`.
     fn all_terms(&mut self, field: Field, text: &str) -> Option<Box<dyn Query>> {
         let tokens = analysis::analyze(&mut self.neutral, text);
@@ -556,6 +717,37 @@ impl<'a> QueryBuilder<'a> {
             })
             .collect();
         Some(Box::new(BooleanQuery::intersection(terms)))
+    }
+}
+
+/// A term query for one token, a phrase query (with `slop`) for several.
+fn term_or_phrase(field: Field, tokens: &[Token], slop: u32) -> Box<dyn Query> {
+    if tokens.len() == 1 {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(field, &tokens[0].text),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let first = tokens[0].position;
+    let terms = tokens
+        .iter()
+        .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+/// `word` with the capitalisation of `like` (`Zukerberg` → `Zuckerberg`).
+fn match_case(like: &str, word: &str) -> String {
+    let mut chars = word.chars();
+    if like.chars().all(|c| !c.is_lowercase()) && like.chars().any(char::is_uppercase) {
+        word.to_uppercase()
+    } else if like.chars().next().is_some_and(char::is_uppercase) {
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        word.to_string()
     }
 }
 

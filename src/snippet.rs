@@ -69,8 +69,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Key of a chain: a language code, or `""` for the neutral chain.
+/// Key of a chain: a language code, `""` for the neutral chain, or
+/// [`EXACT_KEY`].
 type ChainKey = &'static str;
+/// Key of the exact (tech-name) chain.
+const EXACT_KEY: ChainKey = "#exact";
 
 /// Finds the words of a text that a query matched.
 pub struct Highlighter {
@@ -82,8 +85,14 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    /// Prepares highlighting of `query` for articles in `languages`.
-    pub fn new(query: &ParsedQuery, languages: &[&'static Language]) -> Highlighter {
+    /// Prepares highlighting of `query` for articles in `languages`. Atoms
+    /// listed in `exact` (as displayed) were searched as names: only their
+    /// whole form is highlighted (`C++`, never the `C` of it).
+    pub fn new(
+        query: &ParsedQuery,
+        languages: &[&'static Language],
+        exact: &HashSet<String>,
+    ) -> Highlighter {
         let mut h = Highlighter {
             analyzers: HashMap::new(),
             languages: HashMap::new(),
@@ -92,12 +101,23 @@ impl Highlighter {
             prefixes: Vec::new(),
         };
         h.analyzers.insert("", analysis::analyzer(None));
+        h.analyzers.insert(EXACT_KEY, analysis::exact());
         for &l in languages.iter().filter(|l| l.has_chain()) {
             h.analyzers.insert(l.code, analysis::analyzer(Some(l)));
             h.languages.insert(l.code, l);
         }
-        let keys: Vec<ChainKey> = h.analyzers.keys().copied().collect();
+        let keys: Vec<ChainKey> = h
+            .analyzers
+            .keys()
+            .copied()
+            .filter(|k| *k != EXACT_KEY)
+            .collect();
         for atom in query.atoms() {
+            if exact.contains(&atom.to_string()) {
+                let terms = h.analyze(EXACT_KEY, atom.text());
+                h.terms.entry(EXACT_KEY).or_default().extend(terms);
+                continue;
+            }
             match atom {
                 Atom::Word {
                     text,
@@ -146,7 +166,7 @@ impl Highlighter {
     /// Byte ranges of `text` that match, for an article in `language`.
     pub fn ranges(&mut self, text: &str, language: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        let mut keys = vec![""];
+        let mut keys = vec!["", EXACT_KEY];
         if self.languages.contains_key(language) {
             let key = self.languages[language].code;
             keys.push(key);
@@ -158,6 +178,9 @@ impl Highlighter {
             let empty = HashSet::new();
             let terms = self.terms.get(key).unwrap_or(&empty);
             let neutral = key.is_empty();
+            if !neutral && terms.is_empty() {
+                continue;
+            }
             for token in analysis::analyze(analyzer, text) {
                 let hit = terms.contains(&token.text)
                     || (neutral
@@ -173,8 +196,25 @@ impl Highlighter {
                 }
             }
         }
-        merge(out)
+        join_elisions(text, merge(out))
     }
+}
+
+/// Joins two highlights separated only by an apostrophe, so that a word
+/// matched in two parts (`aujourd’hui`) is marked as one.
+fn join_elisions(text: &str, ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        if let Some(last) = out.last_mut() {
+            let gap = &text[last.1..s];
+            if matches!(gap, "’" | "'" | "‘" | "ʼ") {
+                last.1 = e;
+                continue;
+            }
+        }
+        out.push((s, e));
+    }
+    out
 }
 
 /// Sorts ranges and merges those that overlap or touch.

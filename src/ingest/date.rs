@@ -30,6 +30,7 @@ const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 ///
 /// Accepts RFC 3339, RFC 2822, `YYYY-MM-DD`, `YYYY/MM/DD`,
 /// `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM:SS` without a zone (as UTC),
+/// a bare year or year and month (`2025`, `2025-06`: their first day),
 /// and Unix timestamps in seconds (or milliseconds, when too large to be
 /// seconds). Returns `None` for anything else.
 pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
@@ -37,7 +38,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     if s.is_empty() {
         return None;
     }
-    if let Some(date) = parse_timestamp(s) {
+    if let Some(date) = parse_year(s).or_else(|| parse_timestamp(s)) {
         return Some(date);
     }
     if let Ok(date) = DateTime::parse_from_rfc3339(s) {
@@ -81,6 +82,21 @@ pub(super) fn parse_date_or_warn(
         });
     }
     date
+}
+
+/// A bare year (`2025`, `2025-06`): its first day. Four digits are read
+/// as a year, never as a timestamp in the first hour of 1970.
+fn parse_year(s: &str) -> Option<DateTime<Utc>> {
+    let (year, month) = match s.split_once('-') {
+        Some((y, m)) if m.len() == 2 => (y, m.parse::<u32>().ok()?),
+        Some(_) => return None,
+        None => (s, 1),
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month, 1)
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 /// A Unix timestamp: an optional minus sign and digits only.
@@ -163,6 +179,13 @@ mod tests {
         assert_eq!(iso("1709634600"), "2024-03-05T10:30:00+00:00");
         assert_eq!(iso("1709634600000"), "2024-03-05T10:30:00+00:00");
         assert_eq!(iso("0"), "1970-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn bare_years_and_months_are_their_first_day() {
+        assert_eq!(iso("2025"), "2025-01-01T00:00:00+00:00");
+        assert_eq!(iso("2025-06"), "2025-06-01T00:00:00+00:00");
+        assert_eq!(parse_date("2025-13"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod analyze;
 mod bad_input;
 mod formats;
 mod incremental;
+mod quality;
 mod search;
 mod shared_data;
 mod util;

@@ -1,0 +1,114 @@
+//! The JSON API: search, one article, statistics and the health check.
+//!
+//! A hit here is exactly a line of `veille search --json` (the same
+//! [`JsonHit`]), so scripts can move between the two without change.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use super::article::{self, StoredArticle};
+use super::error::ApiError;
+use super::params::SearchParams;
+use super::AppState;
+use crate::facets::Facets;
+use crate::render::{self, JsonHit};
+use crate::search::Results;
+
+/// Default page size of `/api/search`.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// The body of a `/api/search` answer.
+#[derive(Debug, Serialize)]
+pub struct SearchResponse<'a> {
+    pub query: &'a str,
+    /// Number of matching articles (all pages).
+    pub total: usize,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    pub offset: usize,
+    pub limit: usize,
+    /// True when no article had every word and any word was accepted.
+    pub relaxed: bool,
+    /// What the query parser read leniently.
+    pub warnings: &'a [String],
+    pub hits: Vec<JsonHit<'a>>,
+    /// Counts of all matching articles per language, source and month.
+    pub facets: &'a Facets,
+}
+
+impl<'a> SearchResponse<'a> {
+    /// The API view of a search's results.
+    pub fn new(results: &'a Results, params: &SearchParams, empty: &'a Facets) -> Self {
+        SearchResponse {
+            query: &results.query,
+            total: results.total,
+            took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
+            offset: params.offset,
+            limit: params.limit,
+            relaxed: results.relaxed,
+            warnings: &results.warnings,
+            hits: results
+                .hits
+                .iter()
+                .map(|hit| JsonHit::new(hit, None))
+                .collect(),
+            facets: results.facets.as_ref().unwrap_or(empty),
+        }
+    }
+}
+
+/// `GET /api/search?q=&limit=&offset=&lang=&since=&until=&sort=`
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = SearchParams::parse(raw.as_deref(), DEFAULT_LIMIT)?;
+    let query = params.require_query()?.to_string();
+    let options = params.options(true);
+    let results = state
+        .blocking(move |engine| engine.search(&query, &options))
+        .await?;
+    let empty = Facets::default();
+    Ok(Json(SearchResponse::new(&results, &params, &empty)).into_response())
+}
+
+/// `GET /api/articles/{id}`: the whole stored article.
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<StoredArticle>, ApiError> {
+    let wanted = id.clone();
+    let found = state
+        .blocking(move |engine| article::by_id(engine, &wanted))
+        .await?;
+    found
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no article with id {id:?}")))
+}
+
+/// `GET /api/stats`: what `veille stats --json` prints.
+pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let body = state
+        .blocking(|engine| {
+            let stats = crate::stats::compute(&engine.store, &engine.searcher())?;
+            let mut out = Vec::new();
+            render::stats_json(&mut out, &stats).map_err(|e| crate::Error::io("stats", e))?;
+            Ok(out)
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /healthz`: answers as long as the server runs; never touches the
+/// index, so it stays fast under load.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// Any other path.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such endpoint; see GET / and /api/search".into())
+}

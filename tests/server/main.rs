@@ -1,0 +1,14 @@
+//! Integration tests of `veille serve`: the real binary, started on
+//! `127.0.0.1:0`, driven with a real HTTP client (and a real browser).
+//! One test binary, one module per area.
+
+mod api;
+mod bad_params;
+mod browser;
+mod feed;
+mod fixtures;
+mod freshness;
+mod hostile;
+mod lifecycle;
+mod page;
+mod util;
