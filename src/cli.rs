@@ -142,6 +142,9 @@ pub struct SearchArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+    /// Show every matching article: no grouping of near-duplicates.
+    #[arg(long)]
+    pub all: bool,
     /// Run every query of FILE (lines `id<TAB>query`).
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
@@ -345,6 +348,7 @@ fn cmd_search(args: SearchArgs) -> anyhow::Result<i32> {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
         },
+        group: !args.all,
         ..SearchOptions::default()
     };
     if opts.limit > crate::search::MAX_LIMIT {

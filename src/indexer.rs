@@ -19,6 +19,7 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
 use crate::article::Article;
+use crate::dedup;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Skip, SourceFile, Warning};
 use crate::lang::{self, Detection, Language};
@@ -168,6 +169,7 @@ struct Prepared {
     /// analysed by their chains too, so words of either language find it.
     others: Vec<&'static Language>,
     text_hash: u64,
+    fingerprint: dedup::Fingerprint,
 }
 
 /// A file read and parsed by a worker.
@@ -481,20 +483,20 @@ fn load(file: &SourceFile, opts: &IndexOptions) -> Loaded {
 }
 
 fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepared {
-    let title = article.title.as_deref().unwrap_or("");
-    let detection = if article.body.trim().is_empty() {
-        let lead = article.lead.as_deref().unwrap_or("");
-        lang::detect(article.lang.as_deref(), title, lead, default_lang)
-    } else {
-        lang::detect(article.lang.as_deref(), title, &article.body, default_lang)
-    };
+    let detection = lang::detect_article(&article, default_lang);
     let text_hash = text_hash(&article);
     let others = lang::other_languages(&article.body, detection.language);
+    let fingerprint = dedup::fingerprint_parts([
+        article.title.as_deref().unwrap_or(""),
+        article.lead.as_deref().unwrap_or(""),
+        &article.body,
+    ]);
     Prepared {
         article,
         detection,
         others,
         text_hash,
+        fingerprint,
     }
 }
 
@@ -748,6 +750,12 @@ fn article_doc(
         doc.add_date(fields.date, DateTime::from_timestamp_secs(d.timestamp()));
     }
     doc.add_u64(fields.text_hash, p.text_hash);
+    if let Some(bands) = dedup::bands(&p.fingerprint) {
+        doc.add_bytes(fields.fingerprint, &p.fingerprint.to_bytes());
+        for band in bands {
+            doc.add_u64(fields.dup_bands, band);
+        }
+    }
     let mut targets = vec![fields.neutral, fields.exact];
     let languages = p
         .detection

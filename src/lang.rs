@@ -231,6 +231,18 @@ pub fn detect(
     }
 }
 
+/// The language of an article: declared, or detected from its title and
+/// body (its lead when the body is empty).
+pub fn detect_article(article: &crate::Article, default: Option<&'static Language>) -> Detection {
+    let title = article.title.as_deref().unwrap_or("");
+    let text = if article.body.trim().is_empty() {
+        article.lead.as_deref().unwrap_or("")
+    } else {
+        &article.body
+    };
+    detect(article.lang.as_deref(), title, text, default)
+}
+
 /// Paragraphs sampled to find the other languages of a mixed article.
 const PARAGRAPH_SAMPLES: usize = 8;
 /// Shortest paragraph worth a detection of its own, in bytes.

@@ -53,6 +53,8 @@ pub struct JsonHit<'a> {
     pub url: Option<&'a str>,
     pub path: &'a str,
     pub snippets: Vec<JsonSnippet<'a>>,
+    /// Ids of near-duplicate articles grouped under this one (empty with `--all`).
+    pub similar: &'a [String],
 }
 
 /// A snippet in JSON output.
@@ -80,6 +82,7 @@ impl<'a> JsonHit<'a> {
             url: hit.url.as_deref(),
             path: &hit.path,
             snippets: hit.snippets.iter().map(JsonSnippet::new).collect(),
+            similar: &hit.similar,
         }
     }
 }
@@ -217,6 +220,16 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
             location,
             s(style::RESET)
         )?;
+        if !hit.similar.is_empty() {
+            writeln!(
+                out,
+                "     {}{} similar: {}{}",
+                s(style::DIM),
+                hit.similar.len(),
+                hit.similar.join(", "),
+                s(style::RESET)
+            )?;
+        }
         for snippet in &hit.snippets {
             let mut line = String::new();
             let mut at = 0;

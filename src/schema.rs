@@ -67,6 +67,10 @@ pub struct Fields {
     pub date: Field,
     /// Hash of the article's normalised text, for exact-duplicate detection.
     pub text_hash: Field,
+    /// Near-duplicate fingerprint ([`crate::dedup`]), as a bytes fast field.
+    pub fingerprint: Field,
+    /// The fingerprint's band keys: articles sharing one are candidates.
+    pub dup_bands: Field,
     /// File records: size, mtime, content hash, and what the last run found.
     pub file_size: Field,
     pub file_mtime: Field,
@@ -118,6 +122,8 @@ impl Fields {
                 .set_precision(DateTimePrecision::Seconds),
         );
         let text_hash = b.add_u64_field("text_hash", INDEXED | FAST);
+        let fingerprint = b.add_bytes_field("fingerprint", FAST);
+        let dup_bands = b.add_u64_field("dup_bands", INDEXED);
         let fast_u64 = || NumericOptions::default().set_fast().set_stored();
         let file_size = b.add_u64_field("file_size", fast_u64());
         let file_mtime = b.add_i64_field("file_mtime", fast_u64());
@@ -171,6 +177,8 @@ impl Fields {
             lang_confidence,
             date,
             text_hash,
+            fingerprint,
+            dup_bands,
             file_size,
             file_mtime,
             file_hash,

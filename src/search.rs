@@ -24,6 +24,7 @@ use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis;
+use crate::dedup;
 use crate::error::{Error, Result};
 use crate::facets::{FacetCollector, Facets};
 use crate::lang::{self, Language};
@@ -40,6 +41,12 @@ const TIE_BREAKER: f32 = 0.1;
 const PROXIMITY_BOOST: f32 = 0.5;
 /// At most this many word pairs get an adjacency boost.
 const MAX_PROXIMITY_PAIRS: usize = 8;
+/// Grouping near-duplicates looks at this many times the hits it shows...
+const GROUP_OVERFETCH: usize = 3;
+/// ... plus this many.
+const GROUP_SLACK: usize = 20;
+/// ... but never more than this many candidates.
+const MAX_CANDIDATES: usize = 2000;
 /// Largest page size accepted.
 pub const MAX_LIMIT: usize = 1000;
 
@@ -68,6 +75,8 @@ pub struct SearchOptions {
     pub fragment_chars: usize,
     /// Also count the matches per language, source and month.
     pub facets: bool,
+    /// Show one hit per group of near-duplicate articles.
+    pub group: bool,
 }
 
 impl Default for SearchOptions {
@@ -82,6 +91,7 @@ impl Default for SearchOptions {
             snippets: snippet::MAX_FRAGMENTS,
             fragment_chars: snippet::FRAGMENT_CHARS,
             facets: false,
+            group: true,
         }
     }
 }
@@ -100,6 +110,9 @@ pub struct Hit {
     pub url: Option<String>,
     pub path: String,
     pub snippets: Vec<Snippet>,
+    /// Ids of the near-duplicates of this article among the matches, shown
+    /// under it instead of as hits of their own.
+    pub similar: Vec<String>,
 }
 
 impl Hit {
@@ -253,10 +266,21 @@ impl Engine {
             Vec::new()
         };
         let mut highlighter = Highlighter::new(&parsed, &languages, &builder.exact_atoms);
-        let mut hits = Vec::with_capacity(docs.len());
-        for (i, (score, addr)) in docs.into_iter().enumerate() {
+        let page = if opts.group {
+            self.group(&searcher, docs, opts)?
+        } else {
+            docs.into_iter()
+                .skip(opts.offset)
+                .take(opts.limit)
+                .map(|d| (d, Vec::new()))
+                .collect()
+        };
+        let mut hits = Vec::with_capacity(page.len());
+        for (i, ((score, addr), similar)) in page.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, opts.offset + i + 1, score, &mut highlighter, opts));
+            let mut hit = self.hit(&doc, opts.offset + i + 1, score, &mut highlighter, opts);
+            hit.similar = similar;
+            hits.push(hit);
         }
         Ok(Results {
             query: input.to_string(),
@@ -331,8 +355,16 @@ impl Engine {
         query: &dyn Query,
         opts: &SearchOptions,
     ) -> Result<(usize, Vec<ScoredDoc>, Option<Facets>)> {
-        let limit = opts.limit.max(1);
-        let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+        // Paging happens after grouping, so fetch from the top; grouping
+        // needs more candidates than it shows.
+        let wanted = opts.offset + opts.limit;
+        let limit = if opts.group {
+            (wanted * GROUP_OVERFETCH + GROUP_SLACK).min(MAX_CANDIDATES.max(wanted))
+        } else {
+            wanted
+        }
+        .max(1);
+        let top = TopDocs::with_limit(limit);
         let facets = opts.facets.then_some(FacetCollector);
         let (total, docs, facets) = match opts.sort {
             Sort::Relevance => {
@@ -350,6 +382,55 @@ impl Engine {
         };
         let docs = if opts.limit == 0 { Vec::new() } else { docs };
         Ok((total, docs, facets))
+    }
+
+    /// Groups near-duplicates among the candidates (in rank order) and
+    /// returns the page of group representatives, each with the ids of the
+    /// other members.
+    fn group(
+        &self,
+        searcher: &Searcher,
+        docs: Vec<ScoredDoc>,
+        opts: &SearchOptions,
+    ) -> Result<Vec<(ScoredDoc, Vec<String>)>> {
+        let mut items = Vec::with_capacity(docs.len());
+        let mut bytes = Vec::new();
+        for (i, (_, addr)) in docs.iter().enumerate() {
+            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let mut fp = dedup::Fingerprint::NONE;
+            if let Some(col) = ff.bytes("fingerprint")? {
+                if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                    bytes.clear();
+                    col.ord_to_bytes(ord, &mut bytes)
+                        .map_err(tantivy::TantivyError::from)?;
+                    fp = dedup::Fingerprint::from_bytes(&bytes);
+                }
+            }
+            items.push((i, fp));
+        }
+        let groups = dedup::group(&items);
+        let mut page = Vec::new();
+        for group in groups.into_iter().skip(opts.offset).take(opts.limit) {
+            let similar = group[1..]
+                .iter()
+                .map(|&i| self.id_of(searcher, docs[i].1))
+                .collect::<Result<Vec<_>>>()?;
+            page.push((docs[group[0]], similar));
+        }
+        Ok(page)
+    }
+
+    /// The id of a document, from its fast field.
+    fn id_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<String> {
+        let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+        let mut id = String::new();
+        if let Some(col) = ff.str("id")? {
+            if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                col.ord_to_str(ord, &mut id)
+                    .map_err(tantivy::TantivyError::from)?;
+            }
+        }
+        Ok(id)
     }
 
     fn hit(
@@ -398,6 +479,7 @@ impl Engine {
             url: text(f.url),
             path: text(f.path).unwrap_or_default(),
             snippets,
+            similar: Vec::new(),
         }
     }
 }

@@ -212,3 +212,63 @@ fn title_and_adjacency_boosts() {
     assert_eq!(f.ids("sovereign cloud"), vec!["near", "far"]);
     assert_eq!(f.ids("batteries"), vec!["title", "body"]);
 }
+
+#[test]
+fn near_duplicates_are_grouped_and_templates_are_not() {
+    let f = Fixture::new();
+    let story = "The regional grid operator said on Monday that a software fault in a substation controller caused the blackout that left forty thousand homes without power for six hours. Engineers restored supply district by district after replacing the faulty module, and the operator promised a full report within two weeks. Consumer groups asked for compensation and for an audit of the control systems used across the network, which were installed more than a decade ago.";
+    let edited = story
+        .replace("on Monday", "on Monday evening")
+        .replace("within two weeks", "within a fortnight")
+        + " The minister for energy is expected to visit the control room on Thursday.";
+    article(&f, "wire", "en", "Software fault caused blackout", story);
+    article(
+        &f,
+        "repost",
+        "en",
+        "Blackout blamed on software fault",
+        &edited,
+    );
+    article(
+        &f,
+        "other",
+        "en",
+        "Grid operator invests",
+        "The grid operator will invest two billion in new substations and cables over five years, it said in its annual report, adding that demand from data centres and heat pumps keeps rising faster than expected across the northern districts and the industrial ports.",
+    );
+    let day = |n: u32, cases: u32, topic: &str| {
+        format!(
+            "Daily report for March {n}: {cases} new incidents were recorded by the national cyber agency, {} of them ransomware. {topic} The agency will publish its next daily report tomorrow at noon, with updated figures for every region and sector.",
+            cases / 3
+        )
+    };
+    article(&f, "report12", "en", "Daily report: the figures", &day(12, 412, "Hospitals in the east were the main target of the day, with three attacks on patient records and one on a laboratory network."));
+    article(&f, "report13", "en", "Daily report: the figures", &day(13, 367, "Town halls were the main target of the day, as a phishing campaign hit municipal mailboxes in the south and the west."));
+    f.index().ok();
+
+    let hits = f.search("blackout software fault", &[]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    let similar: Vec<&str> = hits[0]["similar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(similar.len(), 1);
+    assert!(["wire", "repost"].contains(&similar[0]));
+    // --all lists both
+    assert_eq!(f.search("blackout software fault", &["--all"]).len(), 2);
+    // the human output says so
+    let run = f
+        .run(&["search", "blackout", "--index", "idx", "--color", "never"])
+        .ok();
+    assert!(run.stdout.contains("1 similar:"), "{}", run.stdout);
+    // a different story of the same operator stays apart
+    assert_eq!(f.search("grid operator", &[]).len(), 2);
+    // daily reports sharing a template are not merged
+    let hits = f.search("daily report incidents", &[]);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits
+        .iter()
+        .all(|h| h["similar"].as_array().unwrap().is_empty()));
+}

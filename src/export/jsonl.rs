@@ -1,0 +1,131 @@
+//! `veille export jsonl`: a neutral dump of the stored articles that
+//! `veille index` reads back.
+//!
+//! One JSON object a line, with the names veille's JSON reader looks for
+//! first: `id`, `title`, `heading` (the lead), `body`, `url`, `date`
+//! (RFC 3339), `source`, `lang` and `tags`. Indexing the dump gives the
+//! same articles under the same ids, analysed with the same chains:
+//!
+//! - every article carries its id, and ids are unique in an index, so the
+//!   indexer keeps them all as they are;
+//! - `lang` is the language the article was analysed with, which the reader
+//!   takes as declared, so the article goes to the same fields even if it
+//!   was indexed with `--default-lang` (its confidence becomes 1.0); `und`
+//!   is written too, and `veille index` detects the language of such an
+//!   article again, from the same text, with the same result;
+//! - the text is the stored text; the one way it can change is when it
+//!   looks like HTML to the reader (see [`looks_like_html`]).
+
+use std::io::Write;
+
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use super::stored::{self, StoredArticle};
+use crate::search::Engine;
+
+/// What a dump wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub articles: u64,
+    /// Articles whose lead or body the JSON reader will take for HTML.
+    pub html_like: u64,
+}
+
+/// One line of the dump.
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heading: Option<&'a str>,
+    body: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    lang: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+}
+
+impl<'a> Line<'a> {
+    fn new(a: &'a StoredArticle) -> Line<'a> {
+        Line {
+            id: &a.id,
+            title: a.title.as_deref(),
+            heading: a.lead.as_deref(),
+            body: &a.body,
+            url: a.url.as_deref(),
+            date: a.date.map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            source: a.source.as_deref(),
+            lang: &a.lang,
+            tags: &a.tags,
+        }
+    }
+}
+
+/// The JSON reader's test for HTML in a text field (`src/ingest/json.rs`):
+/// a tag at the start, or `</p>` or `<br` anywhere.
+pub fn looks_like_html(s: &str) -> bool {
+    let s = s.trim_start();
+    let starts_with_tag = s.strip_prefix('<').is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '/')
+    }) && s.contains('>');
+    starts_with_tag || s.contains("</p>") || s.contains("<br")
+}
+
+/// Writes every article of the index to `out`, one JSON object a line.
+pub fn write<W: Write>(engine: &Engine, mut out: W) -> anyhow::Result<Summary> {
+    let mut summary = Summary::default();
+    let searcher = engine.searcher();
+    summary.articles = stored::for_each_article(&engine.store.fields, &searcher, |article| {
+        serde_json::to_writer(&mut out, &Line::new(&article))?;
+        out.write_all(b"\n")?;
+        if looks_like_html(&article.body) || article.lead.as_deref().is_some_and(looks_like_html) {
+            summary.html_like += 1;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_uses_the_reader_names_and_skips_what_is_missing() {
+        let a = StoredArticle {
+            id: "a.txt".into(),
+            title: None,
+            lead: Some("Chapeau".into()),
+            body: "Corps".into(),
+            url: None,
+            source: Some("Le Journal".into()),
+            tags: vec!["IA".into()],
+            lang: "fr".into(),
+            langs: vec!["fr".into()],
+            lang_confidence: Some(0.8),
+            date: chrono::DateTime::from_timestamp(0, 0),
+            path: "a.txt".into(),
+        };
+        let json = serde_json::to_string(&Line::new(&a)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"a.txt","heading":"Chapeau","body":"Corps","date":"1970-01-01T00:00:00Z","source":"Le Journal","lang":"fr","tags":["IA"]}"#
+        );
+    }
+
+    #[test]
+    fn html_sniffing_matches_the_reader() {
+        assert!(looks_like_html("<p>Bonjour</p>"));
+        assert!(looks_like_html("un<br>deux"));
+        assert!(!looks_like_html("a < b and c > d"));
+        assert!(!looks_like_html("plain"));
+    }
+}

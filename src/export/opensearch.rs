@@ -1,0 +1,426 @@
+//! OpenSearch index settings and mappings that rebuild veille's analysis.
+//!
+//! Each veille chain becomes a custom analyzer made only of tokenizers and
+//! filters that OpenSearch ships (no plugin), under the same name as the
+//! tantivy chain (`veille_fr`, `veille_neutral`, `veille_exact`), and each
+//! text field of the veille schema becomes a field of the same name with
+//! that analyzer. A French chain, for instance, is:
+//!
+//! | veille | OpenSearch |
+//! | --- | --- |
+//! | word tokenizer (apostrophes kept inside words, CJK bigrams) | `mapping` and `pattern_replace` char filters, `standard` tokenizer, `cjk_bigram` |
+//! | remove tokens of 64 bytes or more | `length` (`max` 63 characters) |
+//! | elision | `elision` (`articles`, `articles_case`) |
+//! | lowercase | `lowercase` |
+//! | stop words (tantivy's list, from Snowball) | `stop` (`_french_`, the same Snowball list) |
+//! | Snowball stemmer | `snowball` (`French`) |
+//! | ASCII folding | `asciifolding` |
+//! | apostrophe removal | `pattern_replace` |
+//!
+//! Where OpenSearch has no built-in equivalent (a Snowball stemmer it lacks,
+//! NFC composition, byte-based token length) the README's "Scaling out"
+//! section says how the two differ.
+
+use serde_json::{json, Map, Value};
+
+use crate::analysis;
+use crate::lang::{self, Language};
+use crate::schema::NEUTRAL_SUFFIX;
+
+/// File name of the settings and mappings.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Tokens of this many characters or more are dropped (veille: bytes).
+const MAX_TOKEN_CHARS: u32 = 63;
+
+/// The standard tokenizer splits tokens longer than this; far above
+/// [`MAX_TOKEN_CHARS`], so that the pieces of a long token are dropped as
+/// veille drops the whole token.
+const MAX_STANDARD_TOKEN: u32 = 1024;
+
+/// Name of the word tokenizer shared by the language and neutral chains.
+const WORDS: &str = "veille_words";
+/// Name of the tech-name tokenizer of the exact chain.
+const TECH: &str = "veille_tech";
+/// Char filter: every apostrophe written as ASCII `'` (elision and the
+/// standard tokenizer then treat them alike).
+const APOSTROPHES: &str = "veille_apostrophes";
+/// Char filter: every apostrophe becomes a space (the neutral chain).
+const SPLIT_APOSTROPHES: &str = "veille_split_apostrophes";
+/// Char filter: the punctuation that the standard tokenizer keeps inside
+/// words (`node.js`, `3,5`, `snake_case`) becomes a space, as veille splits
+/// there.
+const SEPARATORS: &str = "veille_separators";
+/// Filter: drops long tokens.
+const LENGTH: &str = "veille_length";
+/// Filter: removes the apostrophes left inside words.
+const NO_APOSTROPHE: &str = "veille_no_apostrophe";
+
+/// The characters veille reads as apostrophes, besides ASCII `'`: right and
+/// left single quotation marks and the modifier letter apostrophe.
+const TYPOGRAPHIC_APOSTROPHES: [char; 3] = ['\u{2019}', '\u{2018}', '\u{02BC}'];
+
+/// Characters that Unicode word segmentation (UAX #29, the standard
+/// tokenizer) keeps between two letters or digits but that veille's word
+/// tokenizer splits at: the MidLetter, MidNum, MidNumLet and ExtendNumLet
+/// classes, less the apostrophes. A Java regular expression class.
+const JOINERS: &str = concat!(
+    "[.:,;_",
+    "\\u00B7\\u0387\\u055F\\u05F4\\u2027\\uFE13\\uFE55\\uFF1A", // MidLetter
+    "\\u037E\\u0589\\u060C\\u060D\\u066C\\u07F8\\u2044\\uFE10\\uFE14\\uFE50\\uFE54\\uFF0C\\uFF1B", // MidNum
+    "\\u2024\\uFE52\\uFF07\\uFF0E", // MidNumLet
+    "\\u202F\\u203F\\u2040\\u2054\\uFE33\\uFE34\\uFE4D-\\uFE4F\\uFF3F", // ExtendNumLet
+    "]"
+);
+
+/// Code points the exact chain leaves to the neutral chain's bigrams
+/// (veille's `tech` tokenizer: kana, Han and Hangul), for a Java class.
+const IDEOGRAPHIC: &str =
+    "\\x{3040}-\\x{30FF}\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}\
+\\x{AC00}-\\x{D7AF}\\x{1100}-\\x{11FF}\\x{3130}-\\x{318F}\\x{20000}-\\x{2FA1F}";
+
+/// Articles elided by the French chain (as `src/analysis/elision.rs`).
+const FRENCH_ELISIONS: &[&str] = &[
+    "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu",
+];
+/// Articles elided by the Italian chain.
+const ITALIAN_ELISIONS: &[&str] = &[
+    "l", "un", "dell", "all", "dall", "nell", "sull", "coll", "d", "quest", "quell", "c", "n", "s",
+    "m", "t", "v", "gl",
+];
+/// Articles elided by the Catalan chain.
+const CATALAN_ELISIONS: &[&str] = &["l", "d", "s", "n", "m", "t"];
+
+/// The elided articles of a language, for the languages veille elides.
+pub fn elisions(code: &str) -> Option<&'static [&'static str]> {
+    match code {
+        "fr" => Some(FRENCH_ELISIONS),
+        "it" => Some(ITALIAN_ELISIONS),
+        "ca" => Some(CATALAN_ELISIONS),
+        _ => None,
+    }
+}
+
+/// How OpenSearch stems a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stem {
+    /// The `snowball` filter, with this `language`: the same algorithm as
+    /// veille's (Lucene's generated copy of it).
+    Snowball(&'static str),
+    /// The `stemmer` filter, with this `language`: a Lucene stemmer that is
+    /// not Snowball's algorithm.
+    Lucene(&'static str),
+}
+
+/// The OpenSearch stemmer for a veille language chain; `None` when
+/// OpenSearch has no built-in stemmer for it (the field is then analysed
+/// without stemming).
+pub fn stem(code: &str) -> Option<Stem> {
+    use Stem::{Lucene, Snowball};
+    Some(match code {
+        "fr" => Snowball("French"),
+        "en" => Snowball("English"),
+        "de" => Snowball("German"),
+        "es" => Snowball("Spanish"),
+        "it" => Snowball("Italian"),
+        "pt" => Snowball("Portuguese"),
+        "nl" => Snowball("Dutch"),
+        "da" => Snowball("Danish"),
+        "sv" => Snowball("Swedish"),
+        "nb" => Snowball("Norwegian"),
+        "fi" => Snowball("Finnish"),
+        "hu" => Snowball("Hungarian"),
+        "ru" => Snowball("Russian"),
+        "tr" => Snowball("Turkish"),
+        "ro" => Snowball("Romanian"),
+        "lt" => Snowball("Lithuanian"),
+        "et" => Snowball("Estonian"),
+        "ca" => Snowball("Catalan"),
+        "ar" => Snowball("Arabic"),
+        "hy" => Snowball("Armenian"),
+        "cs" => Lucene("czech"),
+        "el" => Lucene("greek"),
+        "id" => Lucene("indonesian"),
+        "hi" => Lucene("hindi"),
+        // Polish (stempel plugin), Serbian, Persian, Nepali, Tamil,
+        // Esperanto and Yiddish: no built-in stemmer.
+        _ => return None,
+    })
+}
+
+/// OpenSearch's predefined stop-word list matching the list veille uses for
+/// a language, if veille filters stop words in that language.
+pub fn stop_words(language: &Language) -> Option<&'static str> {
+    use tantivy::tokenizer::Language as L;
+    let list = language.stopwords?;
+    // veille filters only where tantivy ships a list.
+    tantivy::tokenizer::StopWordFilter::new(list)?;
+    Some(match list {
+        L::Danish => "_danish_",
+        L::Dutch => "_dutch_",
+        L::English => "_english_",
+        L::Finnish => "_finnish_",
+        L::French => "_french_",
+        L::German => "_german_",
+        L::Hungarian => "_hungarian_",
+        L::Italian => "_italian_",
+        L::Norwegian => "_norwegian_",
+        L::Portuguese => "_portuguese_",
+        L::Russian => "_russian_",
+        L::Spanish => "_spanish_",
+        L::Swedish => "_swedish_",
+        _ => return None,
+    })
+}
+
+/// Checks that `name` is a valid OpenSearch index name that is also safe
+/// to write unquoted into a shell script: lowercase ASCII letters, digits,
+/// `-`, `_` and `.`, starting with a letter or digit, at most 255 bytes.
+pub fn check_index_name(name: &str) -> anyhow::Result<()> {
+    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if name.len() > 255 || !starts_well || !name.chars().all(valid_char) {
+        anyhow::bail!(
+            "{name:?} is not a usable index name (lowercase letters, digits, `-`, `_` \
+             and `.`, starting with a letter or digit, at most 255 bytes)"
+        );
+    }
+    Ok(())
+}
+
+/// The Java regular expression of the exact chain's tokens (see
+/// `src/analysis/tech.rs`): runs of letters and digits joined by single
+/// `.`, `-`, `_` or `&` (`node.js`, `gpt-4o`, `at&t`), a leading `.`
+/// before a letter (`.net`), and `++`, `+` or `#` after a letter when no
+/// letter or digit follows (`c++`, `c#`).
+pub fn tech_pattern() -> String {
+    let word = format!("[\\p{{IsAlphabetic}}\\p{{N}}&&[^{IDEOGRAPHIC}]]");
+    format!(
+        "(?:(?<!{word})\\.(?=\\p{{IsAlphabetic}}))?{word}+(?:[-._&]{word}+)*\
+         (?:(?<=\\p{{IsAlphabetic}})(?>\\+\\+|[+#])(?!{word}))?"
+    )
+}
+
+/// Name of the stop-word filter of a language.
+fn stop_filter_name(code: &str) -> String {
+    format!("veille_{code}_stop")
+}
+
+fn stem_filter_name(code: &str) -> String {
+    format!("veille_{code}_stem")
+}
+
+fn elision_filter_name(code: &str) -> String {
+    format!("veille_{code}_elision")
+}
+
+/// Greek needs Lucene's Greek lowercasing (which also drops the tonos) for
+/// its Greek stemmer to recognise suffixes.
+const GREEK_LOWERCASE: &str = "veille_el_lowercase";
+
+/// The analysis section: tokenizers, char filters, filters and one
+/// analyzer per chain.
+fn analysis() -> Value {
+    let mut filters = Map::new();
+    let mut analyzers = Map::new();
+    filters.insert(
+        LENGTH.into(),
+        json!({ "type": "length", "max": MAX_TOKEN_CHARS }),
+    );
+    filters.insert(
+        NO_APOSTROPHE.into(),
+        json!({ "type": "pattern_replace", "pattern": "['\u{2019}\u{2018}\u{02BC}]", "replacement": "" }),
+    );
+    filters.insert(
+        GREEK_LOWERCASE.into(),
+        json!({ "type": "lowercase", "language": "greek" }),
+    );
+    for language in lang::chained() {
+        let code = language.code;
+        let mut chain = vec!["cjk_bigram".to_string(), LENGTH.to_string()];
+        if let Some(articles) = elisions(code) {
+            let name = elision_filter_name(code);
+            filters.insert(
+                name.clone(),
+                json!({ "type": "elision", "articles": articles, "articles_case": true }),
+            );
+            chain.push(name);
+        }
+        chain.push(if stem(code) == Some(Stem::Lucene("greek")) {
+            GREEK_LOWERCASE.to_string()
+        } else {
+            "lowercase".to_string()
+        });
+        if let Some(list) = stop_words(language) {
+            let name = stop_filter_name(code);
+            filters.insert(name.clone(), json!({ "type": "stop", "stopwords": list }));
+            chain.push(name);
+        }
+        if let Some(stem) = stem(code) {
+            let name = stem_filter_name(code);
+            let filter = match stem {
+                Stem::Snowball(l) => json!({ "type": "snowball", "language": l }),
+                Stem::Lucene(l) => json!({ "type": "stemmer", "language": l }),
+            };
+            filters.insert(name.clone(), filter);
+            chain.push(name);
+        }
+        chain.push("asciifolding".into());
+        chain.push(NO_APOSTROPHE.into());
+        analyzers.insert(
+            analysis::tokenizer_name(language),
+            json!({
+                "type": "custom",
+                "char_filter": [APOSTROPHES, SEPARATORS],
+                "tokenizer": WORDS,
+                "filter": chain,
+            }),
+        );
+    }
+    analyzers.insert(
+        analysis::NEUTRAL.into(),
+        json!({
+            "type": "custom",
+            "char_filter": [SPLIT_APOSTROPHES, SEPARATORS],
+            "tokenizer": WORDS,
+            "filter": ["cjk_bigram", LENGTH, "lowercase", "asciifolding"],
+        }),
+    );
+    analyzers.insert(
+        analysis::EXACT.into(),
+        json!({
+            "type": "custom",
+            "tokenizer": TECH,
+            "filter": [LENGTH, "lowercase", "asciifolding"],
+        }),
+    );
+    let to_ascii: Vec<String> = TYPOGRAPHIC_APOSTROPHES
+        .iter()
+        .map(|c| format!("{c} => '"))
+        .collect();
+    let to_space: Vec<String> = std::iter::once('\'')
+        .chain(TYPOGRAPHIC_APOSTROPHES)
+        .map(|c| format!("{c} => \\u0020"))
+        .collect();
+    json!({
+        "char_filter": {
+            APOSTROPHES: { "type": "mapping", "mappings": to_ascii },
+            SPLIT_APOSTROPHES: { "type": "mapping", "mappings": to_space },
+            SEPARATORS: { "type": "pattern_replace", "pattern": JOINERS, "replacement": " " },
+        },
+        "tokenizer": {
+            WORDS: { "type": "standard", "max_token_length": MAX_STANDARD_TOKEN },
+            TECH: { "type": "pattern", "pattern": tech_pattern(), "group": 0 },
+        },
+        "filter": filters,
+        "analyzer": analyzers,
+    })
+}
+
+/// The mappings: every field veille indexes or stores, under its veille
+/// name.
+///
+/// The display fields `title`, `lead` and `body` are kept in `_source` but
+/// not indexed; `copy_to` fills the neutral and exact fields from them
+/// (stored, since copied values are not in `_source` and the highlighter
+/// needs the text). The per-language fields are sent in each document, to
+/// the fields of its language only.
+fn mappings() -> Value {
+    let neutral_title = format!("title_{NEUTRAL_SUFFIX}");
+    let neutral_body = format!("body_{NEUTRAL_SUFFIX}");
+    let mut properties = Map::new();
+    let keyword = || json!({ "type": "keyword" });
+    let keyword_and_text = || {
+        json!({
+            "type": "keyword",
+            "fields": { "text": { "type": "text", "analyzer": analysis::NEUTRAL } },
+        })
+    };
+    properties.insert("id".into(), keyword());
+    properties.insert("url".into(), keyword());
+    properties.insert("lang".into(), keyword());
+    properties.insert("langs".into(), keyword());
+    properties.insert("path".into(), keyword());
+    properties.insert("source".into(), keyword_and_text());
+    properties.insert("tags".into(), keyword_and_text());
+    properties.insert("lang_confidence".into(), json!({ "type": "float" }));
+    properties.insert(
+        "date".into(),
+        json!({ "type": "date", "format": "strict_date_optional_time||epoch_second" }),
+    );
+    properties.insert(
+        "title".into(),
+        json!({ "type": "text", "index": false, "copy_to": [neutral_title, "title_exact"] }),
+    );
+    for display in ["lead", "body"] {
+        properties.insert(
+            display.into(),
+            json!({ "type": "text", "index": false, "copy_to": [neutral_body, "body_exact"] }),
+        );
+    }
+    let copied = |analyzer: &str| json!({ "type": "text", "analyzer": analyzer, "store": true });
+    properties.insert(neutral_title, copied(analysis::NEUTRAL));
+    properties.insert(neutral_body, copied(analysis::NEUTRAL));
+    properties.insert("title_exact".into(), copied(analysis::EXACT));
+    properties.insert("body_exact".into(), copied(analysis::EXACT));
+    for language in lang::chained() {
+        let analyzer = analysis::tokenizer_name(language);
+        for prefix in ["title", "body"] {
+            properties.insert(
+                format!("{prefix}_{}", language.code),
+                json!({ "type": "text", "analyzer": analyzer }),
+            );
+        }
+    }
+    json!({ "dynamic": "strict", "properties": properties })
+}
+
+/// The body of `PUT /<index>`: settings (shards, analysis) and mappings.
+pub fn settings(shards: u32) -> Value {
+    json!({
+        "settings": {
+            "index": { "number_of_shards": shards },
+            "analysis": analysis(),
+        },
+        "mappings": mappings(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_chained_language_has_an_analyzer_and_two_fields() {
+        let s = settings(1);
+        for language in lang::chained() {
+            let name = analysis::tokenizer_name(language);
+            assert!(s["settings"]["analysis"]["analyzer"][&name].is_object());
+            for prefix in ["title", "body"] {
+                let field = &s["mappings"]["properties"][format!("{prefix}_{}", language.code)];
+                assert_eq!(field["analyzer"], name.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn stemmers_exist_for_most_languages() {
+        let stemmed = lang::chained().filter(|l| stem(l.code).is_some()).count();
+        assert!(stemmed >= 24, "{stemmed}");
+        assert_eq!(stem("fr"), Some(Stem::Snowball("French")));
+        assert_eq!(stem("pl"), None);
+    }
+
+    #[test]
+    fn index_names() {
+        assert!(check_index_name("veille").is_ok());
+        assert!(check_index_name("news-2024.v2_a").is_ok());
+        for bad in ["", "Veille", "_x", "-x", "a b", "a/b", "a*", "a'b", "é"] {
+            assert!(check_index_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_index_name(&"a".repeat(256)).is_err());
+    }
+}

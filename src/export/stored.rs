@@ -1,0 +1,151 @@
+//! Reading the stored articles back out of the index, for the exports.
+//!
+//! The index holds articles (`kind` 0) and file records (`kind` 1) side by
+//! side; only articles are exported. Segments are read one after the other
+//! and each document is handed on as soon as it is decoded, so an export
+//! holds one article in memory at a time, not the index (plus, per segment,
+//! one bit per document for each language chain used).
+//!
+//! Which chains analysed an article (its language, and the languages of
+//! whole paragraphs written in another one) is indexed but not stored: it
+//! is read back from the postings of the `langs` field, so the export says
+//! what the index holds rather than re-running detection.
+
+use chrono::{DateTime, Utc};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TERMINATED};
+
+use crate::schema::{Fields, KIND_ARTICLE};
+
+/// Blocks of the document store kept decompressed while reading a segment:
+/// documents are read in order, so one block is enough to decompress each
+/// block once.
+const STORE_CACHE_BLOCKS: usize = 1;
+
+/// One article as the index stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    pub id: String,
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    pub body: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    /// Language code the article was analysed with, or `und`.
+    pub lang: String,
+    /// Every language whose chain analysed the article: `lang` (unless
+    /// `und`) and those of paragraphs in another language.
+    pub langs: Vec<String>,
+    pub lang_confidence: Option<f64>,
+    /// Publication date, to the second (the index's precision).
+    pub date: Option<DateTime<Utc>>,
+    /// Path of the source file as shown to the user.
+    pub path: String,
+}
+
+impl StoredArticle {
+    fn from_doc(fields: &Fields, doc: &TantivyDocument) -> StoredArticle {
+        let text = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        StoredArticle {
+            id: text(fields.id).unwrap_or_default(),
+            title: text(fields.title),
+            lead: text(fields.lead),
+            body: text(fields.body).unwrap_or_default(),
+            url: text(fields.url),
+            source: text(fields.source),
+            tags: doc
+                .get_all(fields.tags)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            lang: text(fields.lang).unwrap_or_else(|| "und".to_string()),
+            langs: Vec::new(),
+            lang_confidence: doc
+                .get_first(fields.lang_confidence)
+                .and_then(|v| v.as_f64()),
+            date: doc
+                .get_first(fields.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0)),
+            path: text(fields.path).unwrap_or_default(),
+        }
+    }
+}
+
+/// For one segment, the documents each value of the `langs` field was
+/// indexed for, as bit sets.
+struct SegmentLangs {
+    langs: Vec<(String, Vec<u64>)>,
+}
+
+impl SegmentLangs {
+    fn read(segment: &SegmentReader, field: Field) -> anyhow::Result<SegmentLangs> {
+        let index = segment.inverted_index(field)?;
+        let words = (segment.max_doc() as usize).div_ceil(64);
+        let mut langs = Vec::new();
+        let mut terms = index.terms().stream()?;
+        while terms.advance() {
+            let code = String::from_utf8_lossy(terms.key()).into_owned();
+            let mut bits = vec![0u64; words];
+            let mut postings =
+                index.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+                doc = postings.advance();
+            }
+            langs.push((code, bits));
+        }
+        Ok(SegmentLangs { langs })
+    }
+
+    /// The languages of a document, its main language first.
+    fn of(&self, doc: DocId, main: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let has = |bits: &[u64]| bits[doc as usize / 64] & (1 << (doc % 64)) != 0;
+        for (code, bits) in &self.langs {
+            if has(bits) {
+                out.push(code.clone());
+            }
+        }
+        if let Some(i) = out.iter().position(|c| c == main) {
+            let main = out.remove(i);
+            out.insert(0, main);
+        }
+        out
+    }
+}
+
+/// Calls `f` on every live article of the index as `searcher` sees it,
+/// segment by segment, in document order; returns how many there were.
+/// Stops at the first error `f` returns.
+pub fn for_each_article<F>(fields: &Fields, searcher: &Searcher, mut f: F) -> anyhow::Result<u64>
+where
+    F: FnMut(StoredArticle) -> anyhow::Result<()>,
+{
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let kind = segment.fast_fields().u64("kind")?;
+        let store = segment.get_store_reader(STORE_CACHE_BLOCKS)?;
+        let langs = SegmentLangs::read(segment, fields.langs)?;
+        let alive = segment.alive_bitset();
+        for doc_id in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc_id)) {
+                continue;
+            }
+            if kind.first(doc_id) != Some(KIND_ARTICLE) {
+                continue;
+            }
+            let doc: TantivyDocument = store.get(doc_id)?;
+            let mut article = StoredArticle::from_doc(fields, &doc);
+            article.langs = langs.of(doc_id, &article.lang);
+            f(article)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
