@@ -206,7 +206,8 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let fields = store.fields.clone();
     let reader = store.index.reader()?;
     let searcher = reader.searcher();
-    let mut known = load_known(&searcher, &fields)?;
+    let mut known = Known::default();
+    load_known(&searcher, &mut known, false)?;
 
     // Decide what each file needs.
     let key_of = |f: &SourceFile| root.join(&f.rel).to_string_lossy().into_owned();
@@ -257,6 +258,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         return Ok(report);
     }
 
+    load_known(&searcher, &mut known, true)?;
     let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
     for key in &removed {
         let state = known.files[key];
@@ -375,10 +377,10 @@ fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
     bar
 }
 
-/// Reads the file records and article owners from the index's fast fields.
-fn load_known(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Known> {
-    let _ = fields;
-    let mut known = Known::default();
+/// Reads from the index's fast fields either the file records
+/// (`with_articles` false) or which file owns each article id and text hash
+/// (`with_articles` true). A run with nothing to do needs only the first.
+fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let mut file = String::new();
     let mut id = String::new();
     for segment in searcher.segment_readers() {
@@ -399,13 +401,17 @@ fn load_known(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Known> {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
             }
+            let k = kind.first(doc);
+            if (k == Some(KIND_ARTICLE)) != with_articles {
+                continue;
+            }
             file.clear();
             if let Some(ord) = files.term_ords(doc).next() {
                 files
                     .ord_to_str(ord, &mut file)
                     .map_err(tantivy::TantivyError::from)?;
             }
-            match kind.first(doc) {
+            match k {
                 Some(KIND_FILE) => {
                     known.files.insert(
                         file.clone(),
@@ -438,7 +444,7 @@ fn load_known(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Known> {
             }
         }
     }
-    Ok(known)
+    Ok(())
 }
 
 /// Number of live articles in the index.
