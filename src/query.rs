@@ -156,6 +156,29 @@ pub fn bind_versions(query: &mut ParsedQuery) {
     query.groups = out;
 }
 
+/// Lowercases the first word of a question-like query (three words or
+/// more) when only its first letter is a capital (`Quel est le nom…`):
+/// sentence case, not a name.
+pub fn unsentence(query: &mut ParsedQuery) {
+    if query.groups.len() < 3 {
+        return;
+    }
+    if let Some(
+        [Atom::Word {
+            text,
+            modifier: Modifier::Exact,
+            ..
+        }],
+    ) = query.groups.first_mut().map(Vec::as_mut_slice)
+    {
+        let mut chars = text.chars();
+        let first_upper = chars.next().is_some_and(char::is_uppercase);
+        if first_upper && chars.all(char::is_lowercase) {
+            *text = text.to_lowercase();
+        }
+    }
+}
+
 /// A lexical unit.
 #[derive(Debug)]
 enum Lexeme {
