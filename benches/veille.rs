@@ -227,6 +227,9 @@ fn percentiles(times: &mut [Duration]) -> (Duration, Duration, Duration) {
 
 /// Runs a command to completion; returns its wall time and the peak RSS
 /// (KiB) of that child alone.
+// The child is reaped by `wait4`, which also gives its own peak RSS;
+// `Child::wait` cannot report that.
+#[allow(clippy::zombie_processes)]
 fn run_measured(cmd: &mut Command) -> (Duration, u64) {
     let t = Instant::now();
     let child = cmd.stdout(Stdio::null()).spawn().expect("run command");

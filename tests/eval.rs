@@ -1,0 +1,150 @@
+//! `veille eval`: the metrics on a tiny collection computed by hand, and
+//! the PIAF-dev figures (skipped when `../shared` is absent).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn veille(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_veille"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run veille");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn system<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["system"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {report}"))
+}
+
+#[test]
+fn metrics_on_a_collection_computed_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("docs")).unwrap();
+    std::fs::write(
+        d.join("docs/docs.jsonl"),
+        concat!(
+            "{\"id\": \"d1\", \"title\": \"Puces\", \"text\": \"Une puce photonique gravée à Grenoble transporte la lumière.\", \"lang\": \"fr\"}\n",
+            "{\"id\": \"d2\", \"title\": \"Batteries\", \"text\": \"La batterie, encore la batterie : une batterie au sodium pour les voitures.\", \"lang\": \"fr\"}\n",
+            "{\"id\": \"d3\", \"title\": \"Stockage\", \"text\": \"Le stockage stationnaire utilise une batterie recyclée dans les fermes solaires.\", \"lang\": \"fr\"}\n",
+        ),
+    )
+    .unwrap();
+    // q1: d1 at rank 1. q2: d2 (three times "batterie") before the relevant d3.
+    // q3 has no relevant document: skipped, as trec_eval does.
+    std::fs::write(
+        d.join("q.tsv"),
+        "q1\tphotonique\nq2\tbatterie\nq3\tstockage\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("qrels"), "q1 0 d1 1\nq2 0 d3 1\nq3 0 d3 0\n").unwrap();
+    let (code, _, err) = veille(d, &["index", "docs", "--index", "idx", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = veille(
+        d,
+        &[
+            "eval",
+            "--queries",
+            "q.tsv",
+            "--qrels",
+            "qrels",
+            "--index",
+            "idx",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["evaluated"], 2);
+    assert_eq!(report["without_relevant"], 1);
+    let v = system(&report, "veille");
+    let close = |key: &str, want: f64| {
+        let got = v[key].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-4, "{key}: {got} != {want}");
+    };
+    close("mrr@10", (1.0 + 0.5) / 2.0);
+    close("map@100", (1.0 + 0.5) / 2.0);
+    close("recall@100", 1.0);
+    close("ndcg@10", (1.0 + 1.0 / 3f64.log2()) / 2.0);
+
+    // A malformed qrels line is an error naming the file and line.
+    std::fs::write(d.join("bad"), "q1 0 d1 1\nnot a qrels line\n").unwrap();
+    let (code, _, err) = veille(
+        d,
+        &[
+            "eval",
+            "--queries",
+            "q.tsv",
+            "--qrels",
+            "bad",
+            "--index",
+            "idx",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("bad") && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn piaf_dev_figures_with_the_plain_tantivy_baselines() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/piaf-dev");
+    if !data.exists() {
+        println!("skipping: ../shared/data/piaf-dev not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("docs")).unwrap();
+    std::fs::copy(data.join("passages.jsonl"), d.join("docs/passages.jsonl")).unwrap();
+    let (code, _, err) = veille(d, &["index", "docs", "--index", "idx", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let queries = data.join("queries.tsv");
+    let qrels = data.join("qrels.trec");
+    let (code, out, err) = veille(
+        d,
+        &[
+            "eval",
+            "--queries",
+            queries.to_str().unwrap(),
+            "--qrels",
+            qrels.to_str().unwrap(),
+            "--index",
+            "idx",
+            "--baseline",
+            "docs/passages.jsonl",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    for name in ["veille", "tantivy default", "tantivy french"] {
+        let s = system(&report, name);
+        println!(
+            "PIAF-dev {name}: MRR@10 {:.4} nDCG@10 {:.4} MAP@100 {:.4} Recall@100 {:.4}",
+            s["mrr@10"].as_f64().unwrap(),
+            s["ndcg@10"].as_f64().unwrap(),
+            s["map@100"].as_f64().unwrap(),
+            s["recall@100"].as_f64().unwrap()
+        );
+    }
+    assert_eq!(report["evaluated"], 1968);
+    // The reference figures for the two baselines.
+    let base = system(&report, "tantivy default")["mrr@10"]
+        .as_f64()
+        .unwrap();
+    assert!((base - 0.75).abs() < 0.02, "{base}");
+    // A regression floor: veille measured 0.759 on 2026-11-27. The target
+    // of 0.80 is not reached yet (see the README).
+    let mrr = system(&report, "veille")["mrr@10"].as_f64().unwrap();
+    assert!(mrr >= 0.75, "veille MRR@10 {mrr}");
+}
