@@ -204,6 +204,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     report.walk_problems = walk.problems;
 
     let fields = store.fields.clone();
+    // The writer, and with it tantivy's lock on the index, is taken before
+    // the index is read. Taken later, another process (a second `veille
+    // index`, a daemon's watcher) could commit between our reading of the
+    // file records and our taking the lock, and every file it had just
+    // indexed would be indexed again: each of its articles twice.
+    let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
     let reader = store.index.reader()?;
     let searcher = reader.searcher();
     let mut known = Known::default();
@@ -244,13 +250,19 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                 work.push((file, Work::Recheck));
             }
         }
-        work.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        // Rechecks come last: a file that held the original of their text
+        // must have let it go first. In path order, a recheck processed
+        // before the changed original found its text still taken, stayed
+        // a duplicate, and the text was then lost from the index.
+        work.sort_by(|a, b| {
+            let recheck = |w: &Work| matches!(w, Work::Recheck);
+            (recheck(&a.1), &a.0.rel).cmp(&(recheck(&b.1), &b.0.rel))
+        });
     }
 
     if work.is_empty() && removed.is_empty() {
         report.articles_total = count_articles(&searcher, &fields)?;
         if report.created.is_some() {
-            let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
             commit(&mut writer)?;
         }
         register_root(&mut store, &root)?;
@@ -259,7 +271,6 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     }
 
     load_known(&searcher, &mut known, true)?;
-    let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
     for key in &removed {
         let state = known.files[key];
         writer.delete_term(Term::from_field_text(fields.file, key));

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::Index;
 
 use crate::analysis;
@@ -112,9 +112,19 @@ impl Store {
     /// first. A folder that holds anything other than an index is refused.
     pub fn create(path: &Path) -> Result<Store> {
         fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        check_index_folder(path)?;
+        let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
+        // tantivy's writer lock is held while the old index is wiped and
+        // the new one made. Without it, a `--rebuild` (or the rebuild of an
+        // old-format index) deleted the files of another process writing
+        // this index, and both went on writing; now it stops with
+        // `Error::Locked`. It is released before returning: the caller's
+        // writer takes it again.
+        let lock = dir
+            .acquire_lock(&INDEX_WRITER_LOCK)
+            .map_err(|_| Error::Locked(path.to_path_buf()))?;
         wipe_index_files(path)?;
         let fields = Fields::new();
-        let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
         let index = Index::create(dir, fields.schema.clone(), Default::default())?;
         analysis::register(index.tokenizers());
         let store = Store {
@@ -127,6 +137,7 @@ impl Store {
             },
         };
         store.save_meta()?;
+        drop(lock);
         Ok(store)
     }
 
@@ -176,10 +187,22 @@ fn dir_size(path: &Path) -> u64 {
 /// Files that may stand in an index folder besides the index itself.
 const KEEP: &[&str] = &[".gitignore"];
 
-/// Removes an index's files from `path`. Refuses when the folder holds files
-/// that do not look like an index, so that a mistyped `--index` never deletes
-/// a user's documents.
+/// tantivy's lock files: never removed, since another process may hold them.
+const LOCK_FILES: &[&str] = &[".tantivy-writer.lock", ".tantivy-meta.lock"];
+
+/// Refuses a folder that holds files that do not look like an index, so
+/// that a mistyped `--index` never deletes a user's documents (checked
+/// before anything, even a lock file, is written there).
+fn check_index_folder(path: &Path) -> Result<()> {
+    wipe_or_check(path, false)
+}
+
+/// Removes an index's files from `path`, after [`check_index_folder`]'s check.
 fn wipe_index_files(path: &Path) -> Result<()> {
+    wipe_or_check(path, true)
+}
+
+fn wipe_or_check(path: &Path, wipe: bool) -> Result<()> {
     let entries: Vec<_> = fs::read_dir(path)
         .map_err(|e| Error::io(path, e))?
         .filter_map(|e| e.ok())
@@ -189,7 +212,7 @@ fn wipe_index_files(path: &Path) -> Result<()> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !KEEP.contains(&n.as_str()))
         .collect();
-    if names.is_empty() {
+    if names.is_empty() || names.iter().all(|n| LOCK_FILES.contains(&n.as_str())) {
         return Ok(());
     }
     let is_index = names.iter().any(|n| n == "meta.json" || n == META_FILE);
@@ -206,9 +229,13 @@ fn wipe_index_files(path: &Path) -> Result<()> {
             ),
         ));
     }
+    if !wipe {
+        return Ok(());
+    }
     for entry in entries {
         let name = entry.file_name();
-        if KEEP.contains(&name.to_string_lossy().as_ref()) {
+        let name = name.to_string_lossy();
+        if KEEP.contains(&name.as_ref()) || LOCK_FILES.contains(&name.as_ref()) {
             continue;
         }
         let p = entry.path();
@@ -234,6 +261,9 @@ fn looks_like_index_file(name: &str) -> bool {
         || name == ".managed.json"
         || name.starts_with(META_FILE)
         || name.starts_with(".tantivy")
+        // tantivy's atomic writes (meta.json) go through a `.tmpXXXXXX`
+        // file: a folder being written by another process holds one.
+        || name.starts_with(".tmp")
         || name
             .rsplit('.')
             .next()

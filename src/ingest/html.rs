@@ -365,12 +365,19 @@ impl Paragraphs {
     }
 
     fn push_text(&mut self, text: &str) {
+        let whole = text.len();
         let mut budget = MAX_TEXT_BYTES.saturating_sub(self.len).min(text.len());
         while !text.is_char_boundary(budget) {
             budget -= 1;
         }
         let text = &text[..budget];
         self.len += text.len();
+        if text.len() < whole {
+            // Cut, possibly inside a character, which leaves `len` a byte
+            // or three under the cap: count it as full so that the cut is
+            // reported (it was silent when it fell inside a character).
+            self.len = MAX_TEXT_BYTES;
+        }
         if self.pre > 0 {
             self.current.push_str(text);
             return;
@@ -716,5 +723,16 @@ mod tests {
         let text = extract(Html::parse_fragment(&page).root_element(), &mut warnings);
         assert!(text.len() <= MAX_TEXT_BYTES + 16);
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_cut_inside_a_character_is_reported() {
+        // The cap falls in the middle of an `é`: the cut text is a byte
+        // short of the cap, and must still be reported.
+        let page = format!("<p>a{}</p>", "é".repeat(MAX_TEXT_BYTES / 2));
+        let mut warnings = Vec::new();
+        let text = extract(Html::parse_fragment(&page).root_element(), &mut warnings);
+        assert_eq!(text.len(), MAX_TEXT_BYTES - 1);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 }

@@ -34,6 +34,13 @@ pub use html::html_to_text;
 /// Default size limit for one source file: 50 MB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
+/// The most text kept of one article's title, lead or body, in bytes (the
+/// same cap as an HTML page's text). Real articles are far below. Without
+/// it, a huge text file let in by `--max-file-size` became one document of
+/// hundreds of megabytes, and tantivy, which checks its memory budget only
+/// between documents, took gigabytes for it (4 GB for 200 MB of text).
+pub const MAX_ARTICLE_TEXT_BYTES: usize = 4 * 1024 * 1024;
+
 /// A candidate source file found by [`walk`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -244,10 +251,52 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Parsed, Skip> {
     if let Some(warning) = decoded.warning {
         parsed.warnings.insert(0, warning);
     }
+    cap_articles(&mut parsed);
     if parsed.articles.is_empty() && parsed.warnings.is_empty() {
         return Err(Skip::Empty);
     }
     Ok(parsed)
+}
+
+/// Cuts every article's text to [`MAX_ARTICLE_TEXT_BYTES`], with a warning
+/// for each article cut.
+fn cap_articles(parsed: &mut Parsed) {
+    let many = parsed.articles.len() > 1;
+    for (n, article) in parsed.articles.iter_mut().enumerate() {
+        let mut cut = cap_text(&mut article.body);
+        for field in [&mut article.title, &mut article.lead]
+            .into_iter()
+            .flatten()
+        {
+            cut |= cap_text(field);
+        }
+        if cut {
+            let which = if many {
+                format!("article {}: ", n + 1)
+            } else {
+                String::new()
+            };
+            parsed.warnings.push(Warning {
+                line: None,
+                message: format!("{which}text cut at {MAX_ARTICLE_TEXT_BYTES} bytes"),
+            });
+        }
+    }
+}
+
+/// Cuts `text` to at most [`MAX_ARTICLE_TEXT_BYTES`] at a character
+/// boundary, and frees the rest; true when it was cut.
+fn cap_text(text: &mut String) -> bool {
+    if text.len() <= MAX_ARTICLE_TEXT_BYTES {
+        return false;
+    }
+    let mut end = MAX_ARTICLE_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.shrink_to_fit();
+    true
 }
 
 /// True for entries whose name starts with a dot.

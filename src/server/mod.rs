@@ -6,7 +6,8 @@
 //! This module starts and stops the daemon and builds the router; each
 //! endpoint family lives in a file of its own ([`api`], [`page`], [`feed`]),
 //! as do the query parameters ([`params`]), the error type ([`error`]),
-//! stored-article lookups ([`article`]) and the watcher ([`watch`]).
+//! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
+//! guard against clients too slow to send their request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
 //! request has a time limit and is logged on one line; on SIGINT or SIGTERM
@@ -19,6 +20,7 @@ pub mod error;
 pub mod feed;
 pub mod page;
 pub mod params;
+mod slow;
 pub mod watch;
 
 use std::future::IntoFuture;
@@ -379,6 +381,9 @@ async fn serve(
             tracing::debug!("TCP_NODELAY: {e}");
         }
     });
+    // A request head must arrive within the request time limit too, or
+    // the connection is closed (slowloris; see `slow`).
+    let listener = slow::HeadDeadline::new(listener, config.timeout);
     let server = axum::serve(listener, app)
         .with_graceful_shutdown(on_signal)
         .into_future();
