@@ -425,7 +425,7 @@ mod tests {
     fn html_escapes_everything_but_marks() {
         let s = Snippet {
             text: "<script>x</script> & ok".into(),
-            highlights: vec![(20, 22)],
+            highlights: vec![(21, 23)],
         };
         assert_eq!(
             s.html(),

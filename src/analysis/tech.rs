@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(
             tokens("C++, C# et .NET; Node.js ou GPT-4o (pas GPT-4). Wi-Fi 7 et la 5G chez AT&T."),
             vec![
-                "C++", "C", "et", ".NET", "Node.js", "ou", "GPT-4o", "pas", "GPT-4", "Wi-Fi", "7",
+                "C++", "C#", "et", ".NET", "Node.js", "ou", "GPT-4o", "pas", "GPT-4", "Wi-Fi", "7",
                 "et", "la", "5G", "chez", "AT&T"
             ]
         );
