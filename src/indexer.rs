@@ -36,6 +36,10 @@ const COMMIT_EVERY_DOCS: usize = 50_000;
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 /// Files parsed in parallel per batch; bounds the memory held by parsed text.
 const BATCH_FILES: usize = 256;
+/// ... and their total size: a batch of big dumps is held whole, parsed,
+/// before it is written (256 files of 40 MB would be 10 GB and more).
+/// A single file larger than this is a batch of its own.
+const BATCH_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What to index, and how.
 #[derive(Debug, Clone)]
@@ -286,7 +290,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let bar = progress_bar(opts.progress, work.len() as u64);
     let mut pending_docs = 0usize;
     let mut last_commit = Instant::now();
-    for batch in work.chunks(BATCH_FILES) {
+    for batch in batches(&work) {
         let loaded: Vec<Loaded> =
             pool.install(|| batch.par_iter().map(|(file, _)| load(file, opts)).collect());
         for ((file, why), loaded) in batch.iter().zip(loaded) {
@@ -319,6 +323,27 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     report.articles_total = count_articles(&reader.searcher(), &fields)?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Cuts the work into batches of at most [`BATCH_FILES`] files and
+/// [`BATCH_BYTES`] bytes (at least one file each), in order.
+fn batches<'w, 'f>(
+    work: &'w [(&'f SourceFile, Work)],
+) -> impl Iterator<Item = &'w [(&'f SourceFile, Work)]> {
+    let mut rest = work;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (mut n, mut bytes) = (1, rest[0].0.size);
+        while n < rest.len() && n < BATCH_FILES && bytes + rest[n].0.size <= BATCH_BYTES {
+            bytes += rest[n].0.size;
+            n += 1;
+        }
+        let (batch, tail) = rest.split_at(n);
+        rest = tail;
+        Some(batch)
+    })
 }
 
 /// Opens the index, creating or rebuilding it when needed; records why in
