@@ -5,12 +5,12 @@
 #     present), then resumed and compared with a clean run;
 #   - `veille serve --watch` killed 20 times while files land;
 #   - a 60 s load run at 64 connections while the watcher indexes;
-#   - the 5 MB entity flood;
+#   - the 5 MB entity flood, and a folder of 32 dumps of 16 MB (peak RSS);
 #   - then the whole reliability suite and the property tests once more.
 # The figures go to standard output and to target/reliability.log; the
 # README's "Reliability" section quotes them.
 #
-# Usage: scripts/reliability.sh            (about 5 minutes on 2 cores)
+# Usage: scripts/reliability.sh            (about 25 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -35,4 +35,6 @@ cargo test --release --test proptest_reliability 2>&1 | tee -a "$log"
 
 echo
 echo "== summary"
-grep -E '^(first build|incremental run|[0-9]+ kills|watcher: |load \(|slowloris|normal client|hostile corpus|jsonl:|200 MB|entity flood|second runs|outside runs|[0-9]+ searches|test result)' "$log" || true
+# A test's first line of output follows its name on the same line.
+sed -E 's/^test [^ ]+ \.\.\. //' "$log" |
+  grep -E '^(first build|incremental run|[0-9]+ kills|watcher: |load \(|slowloris|normal client|hostile corpus|jsonl:|200 MB|entity flood|[0-9]+ dumps|second runs|outside runs|[0-9]+ searches|test result)' || true

@@ -816,3 +816,39 @@ fn article_doc(
     }
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_bounded_in_files_and_in_bytes() {
+        const MB: u64 = 1024 * 1024;
+        let sizes = [30 * MB, 30 * MB, 30 * MB, 30 * MB, 30 * MB, 200 * MB]
+            .into_iter()
+            .chain(std::iter::repeat_n(1024, 600));
+        let files: Vec<SourceFile> = sizes
+            .enumerate()
+            .map(|(i, size)| SourceFile {
+                path: PathBuf::from(format!("f{i:03}")),
+                rel: format!("f{i:03}"),
+                size,
+                mtime_ns: 0,
+            })
+            .collect();
+        let work: Vec<(&SourceFile, Work)> = files.iter().map(|f| (f, Work::New)).collect();
+        let lens: Vec<usize> = batches(&work).map(<[_]>::len).collect();
+        // Two 30 MB files fit in 64 MiB, a third does not; a file larger
+        // than the limit is a batch of its own; small files go 256 at once.
+        assert_eq!(lens, [2, 2, 1, 1, 256, 256, 88]);
+        let rels: Vec<&str> = batches(&work)
+            .flatten()
+            .map(|(f, _)| f.rel.as_str())
+            .collect();
+        assert_eq!(
+            rels,
+            files.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>()
+        );
+        assert_eq!(batches(&[]).count(), 0);
+    }
+}
