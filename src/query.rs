@@ -275,6 +275,11 @@ fn make_atom(text: String, quoted: bool, scope: Scope, warnings: &mut Vec<String
         }
         return Some(Atom::Phrase { text, scope });
     }
+    // The `?` ending a question, a dash between clauses: punctuation of the
+    // sentence, not something the user meant to search for.
+    if !text.is_empty() && text.chars().all(is_sentence_punctuation) {
+        return None;
+    }
     let (text, modifier) = split_modifier(&text, warnings);
     if !text.chars().any(char::is_alphanumeric) {
         if !text.is_empty() {
@@ -287,6 +292,11 @@ fn make_atom(text: String, quoted: bool, scope: Scope, warnings: &mut Vec<String
         scope,
         modifier,
     })
+}
+
+/// Punctuation that ends or separates clauses of a sentence.
+fn is_sentence_punctuation(c: char) -> bool {
+    "?!.,;:…¿¡«»–—'’“”".contains(c)
 }
 
 /// Splits `word~N` and `word*` into the word and its modifier.
@@ -552,6 +562,15 @@ mod tests {
                 "7"
             ]
         );
+    }
+
+    #[test]
+    fn sentence_punctuation_is_dropped_without_a_warning() {
+        let q = parse("En quelle année Jakob Böhme tombe-t-il malade ? « oui » – !");
+        assert_eq!(q.groups.len(), 8);
+        assert!(q.warnings.is_empty(), "{:?}", q.warnings);
+        // Symbols that look like a mistyped operator still warn.
+        assert_eq!(parse("cloud ***").warnings.len(), 1);
     }
 
     #[test]
