@@ -8,7 +8,9 @@
 //! are always added together and commits fall between files, so a run that
 //! is interrupted leaves the index exactly as of its last commit.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -222,7 +224,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     // Decide what each file needs.
     let key_of = |f: &SourceFile| root.join(&f.rel).to_string_lossy().into_owned();
     let mut work: Vec<(&SourceFile, Work)> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for file in &walk.files {
         let key = key_of(file);
         match known.files.get(&key) {
@@ -291,8 +293,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let mut pending_docs = 0usize;
     let mut last_commit = Instant::now();
     for batch in batches(&work) {
-        let loaded: Vec<Loaded> =
-            pool.install(|| batch.par_iter().map(|(file, _)| load(file, opts)).collect());
+        let loaded: Vec<Loaded> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(file, why)| load(file, *why, opts))
+                .collect()
+        });
         for ((file, why), loaded) in batch.iter().zip(loaded) {
             let key = key_of(file);
             let display = file.path.to_string_lossy().into_owned();
@@ -432,6 +438,14 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let articles = ff.u64("file_articles")?;
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
+        // Every term of the file and id columns, read once in order: a
+        // lookup by ordinal per document decompresses a dictionary block
+        // each time, and took most of a run with nothing to do.
+        let file_terms = column_terms(&files)?;
+        let id_terms = match (&ids, with_articles) {
+            (Some(ids), true) => column_terms(ids)?,
+            _ => Vec::new(),
+        };
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -442,10 +456,12 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                 continue;
             }
             file.clear();
-            if let Some(ord) = files.term_ords(doc).next() {
-                files
-                    .ord_to_str(ord, &mut file)
-                    .map_err(tantivy::TantivyError::from)?;
+            if let Some(term) = files
+                .term_ords(doc)
+                .next()
+                .and_then(|o| file_terms.get(o as usize))
+            {
+                file.push_str(term);
             }
             match k {
                 Some(KIND_FILE) => {
@@ -463,9 +479,12 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                 Some(KIND_ARTICLE) => {
                     id.clear();
                     if let Some(ids) = &ids {
-                        if let Some(ord) = ids.term_ords(doc).next() {
-                            ids.ord_to_str(ord, &mut id)
-                                .map_err(tantivy::TantivyError::from)?;
+                        if let Some(term) = ids
+                            .term_ords(doc)
+                            .next()
+                            .and_then(|o| id_terms.get(o as usize))
+                        {
+                            id.push_str(term);
                         }
                     }
                     let entry = known.by_file.entry(file.clone()).or_default();
@@ -483,6 +502,19 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
     Ok(())
 }
 
+/// Every term of a string fast field, in ordinal order.
+fn column_terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
+    let mut terms = Vec::with_capacity(column.dictionary().num_terms());
+    let mut stream = column
+        .dictionary()
+        .stream()
+        .map_err(tantivy::TantivyError::from)?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(terms)
+}
+
 /// Number of live articles in the index.
 pub fn count_articles(searcher: &tantivy::Searcher, fields: &Fields) -> Result<u64> {
     let query = tantivy::query::TermQuery::new(
@@ -493,7 +525,7 @@ pub fn count_articles(searcher: &tantivy::Searcher, fields: &Fields) -> Result<u
 }
 
 /// Reads, hashes, parses and detects the language of one file (runs on a worker).
-fn load(file: &SourceFile, opts: &IndexOptions) -> Loaded {
+fn load(file: &SourceFile, why: Work, opts: &IndexOptions) -> Loaded {
     let bytes = match ingest::read_bytes(&file.path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(skip) => {
@@ -504,6 +536,14 @@ fn load(file: &SourceFile, opts: &IndexOptions) -> Loaded {
         }
     };
     let hash = content_hash(&bytes);
+    // Touched, not changed: the same bytes need no parsing or analysis;
+    // `apply` only renews the file's record.
+    if matches!(why, Work::Changed(old) if old.hash == hash) {
+        return Loaded {
+            hash,
+            outcome: Ok((Vec::new(), Vec::new())),
+        };
+    }
     // A parser bug must cost one file, never the run.
     let parsed =
         std::panic::catch_unwind(|| ingest::parse(&file.path, &bytes)).unwrap_or_else(|_| {

@@ -33,6 +33,9 @@ pub(crate) fn is_apostrophe(c: char) -> bool {
 /// True for Han, Hiragana, Katakana and Hangul characters (and the marks
 /// that belong to those scripts), which are indexed as bigrams.
 fn is_cjk(c: char) -> bool {
+    if (c as u32) < 0x1100 {
+        return false;
+    }
     matches!(c,
         '\u{1100}'..='\u{11FF}' // Hangul Jamo
         | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
@@ -65,6 +68,16 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
+    // Most text is ASCII: decide it without the Unicode tables.
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if c == '\'' {
+            Class::Apostrophe
+        } else {
+            Class::Separator
+        };
+    }
     // Order matters: ʼ is alphabetic and CJK characters are alphanumeric.
     if is_apostrophe(c) {
         Class::Apostrophe
