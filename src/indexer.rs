@@ -832,11 +832,12 @@ fn article_doc(
         doc.add_date(fields.date, DateTime::from_timestamp_secs(d.timestamp()));
     }
     doc.add_u64(fields.text_hash, p.text_hash);
-    if let Some(bands) = dedup::bands(&p.fingerprint) {
+    // Near-duplicates are found among the hits, by their fingerprints.
+    // (Indexing the 64 band keys of each fingerprint, to find all the
+    // near-duplicates of an article across the index, made a fifth of the
+    // index for a lookup that no command makes.)
+    if p.fingerprint.is_comparable() {
         doc.add_bytes(fields.fingerprint, &p.fingerprint.to_bytes());
-        for band in bands {
-            doc.add_u64(fields.dup_bands, band);
-        }
     }
     let mut targets = vec![fields.neutral, fields.exact];
     let languages = p

@@ -148,7 +148,7 @@ pub fn lookup(tag: &str) -> Option<&'static Language> {
 pub const MIN_DETECT_BYTES: usize = 20;
 /// Detection reads at most this many bytes of title and body: trigram
 /// statistics settle long before, and a bound keeps huge articles cheap.
-pub const DETECT_SAMPLE_BYTES: usize = 2048;
+pub const DETECT_SAMPLE_BYTES: usize = 1024;
 
 /// Lowest detector confidence accepted. whatlang's own `is_reliable` asks
 /// for more than 0.9, which rejects many genuine but short news texts; below
@@ -248,7 +248,7 @@ const PARAGRAPH_SAMPLES: usize = 4;
 /// Shortest paragraph worth a detection of its own, in bytes.
 const MIN_PARAGRAPH_BYTES: usize = 100;
 /// Bytes of each sampled paragraph given to the detector.
-const PARAGRAPH_SAMPLE_BYTES: usize = 512;
+const PARAGRAPH_SAMPLE_BYTES: usize = 384;
 
 /// Languages other than `main` in which whole paragraphs of `body` are
 /// written (an interview quoted in English inside a French story). Up to

@@ -19,7 +19,7 @@ use crate::lang::{self, Language};
 
 /// Version of the on-disk layout; bump it whenever the schema or analysis
 /// changes in a way that old indexes would be misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Value of the `kind` field for articles.
 pub const KIND_ARTICLE: u64 = 0;
@@ -69,8 +69,6 @@ pub struct Fields {
     pub text_hash: Field,
     /// Near-duplicate fingerprint ([`crate::dedup`]), as a bytes fast field.
     pub fingerprint: Field,
-    /// The fingerprint's band keys: articles sharing one are candidates.
-    pub dup_bands: Field,
     /// File records: size, mtime, content hash, and what the last run found.
     pub file_size: Field,
     pub file_mtime: Field,
@@ -123,7 +121,6 @@ impl Fields {
         );
         let text_hash = b.add_u64_field("text_hash", INDEXED | FAST);
         let fingerprint = b.add_bytes_field("fingerprint", FAST);
-        let dup_bands = b.add_u64_field("dup_bands", INDEXED);
         let fast_u64 = || NumericOptions::default().set_fast().set_stored();
         let file_size = b.add_u64_field("file_size", fast_u64());
         let file_mtime = b.add_i64_field("file_mtime", fast_u64());
@@ -178,7 +175,6 @@ impl Fields {
             date,
             text_hash,
             fingerprint,
-            dup_bands,
             file_size,
             file_mtime,
             file_hash,

@@ -381,7 +381,6 @@ const INTERNAL_FIELDS: &[&str] = &[
     "source_raw",
     "text_hash",
     "fingerprint",
-    "dup_bands",
     "file_size",
     "file_mtime",
     "file_hash",

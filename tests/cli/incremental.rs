@@ -159,15 +159,21 @@ fn an_index_of_another_format_is_rebuilt_not_misread() {
     let f = base();
     f.index().ok();
     let meta = f.path("idx/veille.json");
-    let text = std::fs::read_to_string(&meta).unwrap();
-    std::fs::write(&meta, text.replace("\"format\": 1", "\"format\": 0")).unwrap();
+    // An index written by an older veille, of a format this one does not read.
+    let downgrade = || {
+        let text = std::fs::read_to_string(&meta).unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(json["format"].as_u64().is_some_and(|n| n > 0), "{text}");
+        json["format"] = 0.into();
+        std::fs::write(&meta, json.to_string()).unwrap();
+    };
+    downgrade();
     // search refuses to misread it and rebuilds it from its recorded folder
     let run = f.run(&["search", "serveurs", "--index", "idx", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("rebuilding"), "{}", run.stderr);
     // index says so too
-    let text = std::fs::read_to_string(&meta).unwrap();
-    std::fs::write(&meta, text.replace("\"format\": 1", "\"format\": 0")).unwrap();
+    downgrade();
     let run = f.index().ok();
     assert!(run.stdout.contains("rebuilt the index"), "{}", run.stdout);
     assert_eq!(f.articles(), 4);
