@@ -568,12 +568,35 @@ impl<'a> QueryBuilder<'a> {
             return None;
         }
         let tokens = analysis::analyze(&mut self.exact, text);
-        if tokens.is_empty() {
+        // The exact fields hold only the compounds (`C++`, `GPT-4o`); a
+        // plain word of a name is the same token in the neutral fields.
+        let compounds: Vec<Token> = tokens
+            .iter()
+            .filter(|t| analysis::is_compound(&t.text))
+            .cloned()
+            .collect();
+        let words = analysis::analyze(&mut self.neutral, text);
+        if tokens.is_empty() || (compounds.is_empty() && words.is_empty()) {
             return None;
         }
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in field_list(self.fields.exact, scope) {
-            per_field.push(boost_query(term_or_phrase(field, &tokens, 0), boost));
+        let pairs = field_list(self.fields.exact, scope)
+            .into_iter()
+            .zip(field_list(self.fields.neutral, scope));
+        for ((exact, boost), (neutral, _)) in pairs {
+            let q = if compounds.is_empty() {
+                term_or_phrase(neutral, &words, 0)
+            } else if compounds.len() == tokens.len() || words.is_empty() {
+                term_or_phrase(exact, &compounds, 0)
+            } else {
+                // `Wi-Fi 7`: the compound as written, and all the words
+                // next to each other.
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, term_or_phrase(exact, &compounds, 0)),
+                    (Occur::Must, term_or_phrase(neutral, &words, 0)),
+                ]))
+            };
+            per_field.push(boost_query(q, boost));
         }
         let q = best_field(per_field);
         let found = self.searcher.search(q.as_ref(), &Count).unwrap_or(0) > 0;

@@ -24,8 +24,12 @@
 //! apostrophe (`l’intelligence` → `l`, `intelligence`), then it lowercases,
 //! folds to ASCII and removes apostrophes, with no stop words and no
 //! stemming. Languages without a stemmer (Chinese, Japanese, Korean…) use it.
+//!
+//! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`) and,
+//! in the index, only those that hold a symbol ([`compound`]).
 
 mod apostrophe;
+mod compound;
 mod elision;
 mod stemmer;
 mod tech;
@@ -38,6 +42,8 @@ use tantivy::tokenizer::{
 };
 
 use self::apostrophe::ApostropheFilter;
+pub use self::compound::is_compound;
+use self::compound::CompoundFilter;
 use self::elision::ElisionFilter;
 use self::stemmer::SnowballFilter;
 use self::tech::TechTokenizer;
@@ -48,7 +54,9 @@ use crate::lang::{self, Language};
 pub const NEUTRAL: &str = "veille_neutral";
 
 /// Name of the exact chain: tech names kept whole (`C++`, `.NET`,
-/// `GPT-4o`), lowercased and folded, never stemmed.
+/// `GPT-4o`), lowercased and folded, never stemmed. Indexed, it keeps only
+/// the compounds ([`exact_indexed`]); queries and snippets use all of its
+/// tokens ([`exact`]).
 pub const EXACT: &str = "veille_exact";
 
 /// Tokens of this many bytes or more are dropped.
@@ -118,9 +126,20 @@ pub fn exact() -> TextAnalyzer {
         .build()
 }
 
+/// The exact chain as the index runs it: compound names only (see
+/// [`compound`]).
+pub fn exact_indexed() -> TextAnalyzer {
+    TextAnalyzer::builder(TechTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(CompoundFilter)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 pub fn register(manager: &TokenizerManager) {
     manager.register(NEUTRAL, analyzer(None));
-    manager.register(EXACT, exact());
+    manager.register(EXACT, exact_indexed());
     for language in lang::chained() {
         manager.register(&tokenizer_name(language), analyzer(Some(language)));
     }
