@@ -112,17 +112,28 @@ impl Store {
     /// first. A folder that holds anything other than an index is refused.
     pub fn create(path: &Path) -> Result<Store> {
         fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
-        check_index_folder(path)?;
+        let lock_file = path.join(".tantivy-writer.lock");
+        let had_lock_file = lock_file.exists();
         let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
-        // tantivy's writer lock is held while the old index is wiped and
-        // the new one made. Without it, a `--rebuild` (or the rebuild of an
-        // old-format index) deleted the files of another process writing
-        // this index, and both went on writing; now it stops with
-        // `Error::Locked`. It is released before returning: the caller's
-        // writer takes it again.
+        // tantivy's writer lock is held while the folder is checked, the old
+        // index wiped and the new one made. Without it, a `--rebuild` (or
+        // the rebuild of an old-format index) deleted the files of another
+        // process writing this index, and both went on writing; and a run
+        // that looked at the folder while another was creating the index
+        // saw a half-made index and refused it as a foreign folder. Now it
+        // stops with `Error::Locked`. The lock is released before
+        // returning: the caller's writer takes it again.
         let lock = dir
             .acquire_lock(&INDEX_WRITER_LOCK)
             .map_err(|_| Error::Locked(path.to_path_buf()))?;
+        if let Err(e) = check_index_folder(path) {
+            // Leave a folder that is not ours as it was.
+            drop(lock);
+            if !had_lock_file {
+                let _ = fs::remove_file(&lock_file);
+            }
+            return Err(e);
+        }
         wipe_index_files(path)?;
         let fields = Fields::new();
         let index = Index::create(dir, fields.schema.clone(), Default::default())?;
