@@ -13,7 +13,9 @@
 //! of the query an article matches: such queries rarely have every word in
 //! one article.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Bound;
 use std::time::{Duration, Instant};
 
@@ -555,7 +557,7 @@ impl<'a> QueryBuilder<'a> {
             chains,
             neutral: analysis::analyzer(None),
             exact: analysis::exact(),
-            exact_atoms: HashSet::new(),
+            exact_atoms: HashSet::default(),
         }
     }
 
@@ -843,7 +845,7 @@ impl<'a> QueryBuilder<'a> {
         }
         let distance = if len >= 8 { 2 } else { 1 };
         let fuzzy = FuzzyTermQuery::new(term, distance, true);
-        let mut candidates: HashMap<String, u64> = HashMap::new();
+        let mut candidates: HashMap<String, u64> = HashMap::default();
         for segment in self.searcher.segment_readers() {
             let automaton = fuzzy.automaton().ok()?;
             let Ok(inverted) = segment.inverted_index(field) else {

@@ -8,7 +8,7 @@
 //! analysed query term: `recrutement` thus highlights `recrute`, `precieuse`
 //! highlights `précieuse`, and `Zukerberg~` highlights `Zuckerberg`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
@@ -91,12 +91,12 @@ impl Highlighter {
     pub fn new(
         query: &ParsedQuery,
         languages: &[&'static Language],
-        exact: &HashSet<String>,
+        exact: &std::collections::HashSet<String, impl std::hash::BuildHasher>,
     ) -> Highlighter {
         let mut h = Highlighter {
-            analyzers: HashMap::new(),
-            languages: HashMap::new(),
-            terms: HashMap::new(),
+            analyzers: HashMap::default(),
+            languages: HashMap::default(),
+            terms: HashMap::default(),
             fuzzy: Vec::new(),
             prefixes: Vec::new(),
         };
@@ -175,26 +175,24 @@ impl Highlighter {
             let Some(analyzer) = self.analyzers.get_mut(key) else {
                 continue;
             };
-            let empty = HashSet::new();
+            let empty = HashSet::default();
             let terms = self.terms.get(key).unwrap_or(&empty);
             let neutral = key.is_empty();
             if !neutral && terms.is_empty() {
                 continue;
             }
-            for token in analysis::analyze(analyzer, text) {
+            let (prefixes, fuzzy) = (&self.prefixes, &self.fuzzy);
+            analysis::for_each_token(analyzer, text, |token| {
                 let hit = terms.contains(&token.text)
                     || (neutral
-                        && (self
-                            .prefixes
-                            .iter()
-                            .any(|p| token.text.starts_with(p.as_str()))
-                            || self.fuzzy.iter().any(|(w, d)| {
+                        && (prefixes.iter().any(|p| token.text.starts_with(p.as_str()))
+                            || fuzzy.iter().any(|(w, d)| {
                                 strsim::damerau_levenshtein(w, &token.text) <= *d as usize
                             })));
                 if hit && token.offset_from < token.offset_to {
                     out.push((token.offset_from, token.offset_to));
                 }
-            }
+            });
         }
         join_elisions(text, merge(out))
     }

@@ -149,11 +149,17 @@ pub fn register(manager: &TokenizerManager) {
 /// into `text`).
 pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    for_each_token(analyzer, text, |token| out.push(token.clone()));
+    out
+}
+
+/// Runs an analyzer over `text` and hands each token to `f`, without
+/// collecting them (highlighting runs over whole articles).
+pub fn for_each_token(analyzer: &mut TextAnalyzer, text: &str, mut f: impl FnMut(&Token)) {
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
-        out.push(stream.token().clone());
+        f(stream.token());
     }
-    out
 }
 
 #[cfg(test)]
