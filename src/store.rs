@@ -136,7 +136,16 @@ impl Store {
         }
         wipe_index_files(path)?;
         let fields = Fields::new();
-        let index = Index::create(dir, fields.schema.clone(), Default::default())?;
+        // The stored text is most of the index: zstd keeps it about a third
+        // smaller than tantivy's default lz4, for a few tens of microseconds
+        // more per hit read.
+        let settings = tantivy::IndexSettings {
+            docstore_compression: tantivy::store::Compressor::Zstd(
+                tantivy::store::ZstdCompressor::default(),
+            ),
+            ..Default::default()
+        };
+        let index = Index::create(dir, fields.schema.clone(), settings)?;
         analysis::register(index.tokenizers());
         let store = Store {
             index,
