@@ -191,6 +191,18 @@ impl Engine {
         Engine::new(Store::open(path)?)
     }
 
+    /// Opens an index for a one-shot command: the commit of the moment,
+    /// never reloaded, so no thread is started to watch for new ones.
+    pub fn open_once(path: &std::path::Path) -> Result<Engine> {
+        let store = Store::open(path)?;
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine { store, reader })
+    }
+
     /// Wraps an open store.
     pub fn new(store: Store) -> Result<Engine> {
         let reader = store
