@@ -248,10 +248,24 @@ fn cmd_index(args: IndexArgs) -> anyhow::Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// Opens the index for searching. The default index is built from the
-/// default corpus when it does not exist yet, and any index of an older
-/// format is rebuilt from the folders it was made from.
+/// Opens the index for searching, following its later commits (for the
+/// daemon). The default index is built from the default corpus when it does
+/// not exist yet, and any index of an older format is rebuilt from the
+/// folders it was made from.
 pub fn open_for_search(index: Option<&Path>) -> anyhow::Result<Engine> {
+    let path = ready_index(index)?;
+    Engine::open(path).with_context(|| format!("opening {}", path.display()))
+}
+
+/// [`open_for_search`] for a one-shot command: the commit of the moment.
+fn open_for_one_search(index: Option<&Path>) -> anyhow::Result<Engine> {
+    let path = ready_index(index)?;
+    Engine::open_once(path).with_context(|| format!("opening {}", path.display()))
+}
+
+/// The path of the index to search, built or rebuilt first if need be (see
+/// [`open_for_search`]).
+fn ready_index(index: Option<&Path>) -> anyhow::Result<&Path> {
     let is_default = index.is_none();
     let path = index.unwrap_or(Path::new(DEFAULT_INDEX));
     let roots: Vec<PathBuf> = match Store::probe(path) {
@@ -295,7 +309,7 @@ pub fn open_for_search(index: Option<&Path>) -> anyhow::Result<Engine> {
             .with_context(|| format!("indexing {} into {}", root.display(), path.display()))?;
         render::index_report(&mut io::stderr().lock(), &report)?;
     }
-    Engine::open_once(path).with_context(|| format!("opening {}", path.display()))
+    Ok(path)
 }
 
 fn parse_date_arg(
@@ -358,7 +372,7 @@ fn cmd_search(args: SearchArgs) -> anyhow::Result<i32> {
         Some(file) => read_queries(file)?,
         None => vec![(None, args.query.clone().unwrap_or_default())],
     };
-    let engine = open_for_search(args.index.as_deref())?;
+    let engine = open_for_one_search(args.index.as_deref())?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr().lock();

@@ -380,11 +380,20 @@ fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWrit
         .clamp(1, 8)
         .min((memory / MIN_MEMORY_PER_THREAD).max(1));
     let memory = memory.max(threads * MIN_MEMORY_PER_THREAD);
-    match store.index.writer_with_num_threads(threads, memory) {
-        Ok(w) => Ok(w),
-        Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(store.path.clone())),
-        Err(e) => Err(e.into()),
-    }
+    let writer = match store.index.writer_with_num_threads(threads, memory) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            return Err(Error::Locked(store.path.clone()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A run killed before its commit leaves files that no commit uses. One
+    // of them can bear the very name this run is about to write (a deletes
+    // file is named after its segment and the operation's number, which
+    // starts again from the last commit), and tantivy then refuses to
+    // overwrite it. Removing them first makes the run after a crash whole.
+    writer.garbage_collect_files().wait()?;
+    Ok(writer)
 }
 
 fn commit(writer: &mut IndexWriter) -> Result<()> {
