@@ -10,7 +10,7 @@
 # The figures go to standard output and to target/reliability.log; the
 # README's "Reliability" section quotes them.
 #
-# Usage: scripts/reliability.sh            (about 25 minutes on 2 cores)
+# Usage: scripts/reliability.sh            (about 10 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
