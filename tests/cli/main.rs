@@ -3,6 +3,8 @@
 
 mod analyze;
 mod bad_input;
+#[path = "../common/mod.rs"]
+mod common;
 mod formats;
 mod incremental;
 mod quality;

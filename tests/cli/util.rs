@@ -2,7 +2,9 @@
 //! `veille` binary inside it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+pub use crate::common::{veille, write};
 
 /// A temporary working folder for one test.
 pub struct Fixture {
@@ -64,9 +66,7 @@ impl Fixture {
 
     /// Writes a file (creating folders).
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
+        write(&self.path(rel), content);
         self
     }
 
@@ -114,11 +114,6 @@ impl Fixture {
         let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
         v["articles"].as_u64().unwrap()
     }
-}
-
-/// The built binary.
-pub fn veille() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
 }
 
 /// The repository root.

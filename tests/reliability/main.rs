@@ -9,6 +9,8 @@
 //! (`-- --nocapture` shows them).
 
 mod abuse;
+#[path = "../common/mod.rs"]
+mod common;
 mod concurrency;
 mod crash;
 mod hostile;

@@ -11,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub use crate::common::{enc, veille, write};
+
 /// A temporary working folder for one test.
 pub struct Fixture {
     dir: tempfile::TempDir,
@@ -87,17 +89,6 @@ impl Fixture {
         }
         ids
     }
-}
-
-/// Writes a file, creating its folders.
-pub fn write(path: &Path, content: impl AsRef<[u8]>) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
-    std::fs::write(path, content).expect("write file");
-}
-
-/// The built binary.
-pub fn veille() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
 }
 
 /// What a finished run of the binary gave.
@@ -548,20 +539,6 @@ pub fn client() -> reqwest::Client {
         .pool_max_idle_per_host(128)
         .build()
         .expect("client")
-}
-
-/// Percent-encodes a query-string value.
-pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Polls `check` every 100 ms until it returns true, at most `timeout`.

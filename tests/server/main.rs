@@ -5,6 +5,8 @@
 mod api;
 mod bad_params;
 mod browser;
+#[path = "../common/mod.rs"]
+mod common;
 mod feed;
 mod fixtures;
 mod freshness;

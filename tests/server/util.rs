@@ -4,10 +4,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+pub use crate::common::{enc, veille, write};
 
 /// How long a server may take to start (it may build its index first).
 const START_TIMEOUT: Duration = Duration::from_secs(120);
@@ -42,9 +44,7 @@ impl Fixture {
 
     /// Writes a file (creating folders).
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
+        write(&self.path(rel), content);
     }
 
     /// Runs `veille ARGS` in the fixture; returns (code, stdout, stderr).
@@ -76,11 +76,6 @@ impl Fixture {
     pub fn serve_env(&self, args: &[&str], env: &[(&str, &str)]) -> Server {
         Server::start(self.root(), args, env)
     }
-}
-
-/// The built binary.
-pub fn veille() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
 }
 
 /// A running `veille serve`. Killed when dropped, if still running.
@@ -225,20 +220,6 @@ pub async fn get_json(url: &str) -> (u16, serde_json::Value) {
     let body = r.text().await.unwrap();
     let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: {e}: {body}"));
     (status, value)
-}
-
-/// Percent-encodes a query-string value.
-pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Polls `/api/search?q=QUERY` until `done(total)`, at most `timeout`;
