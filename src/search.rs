@@ -188,13 +188,13 @@ pub struct Engine {
 impl Engine {
     /// Opens the index at `path` for searching.
     pub fn open(path: &std::path::Path) -> Result<Engine> {
-        Engine::new(Store::open(path)?)
+        Engine::new(Store::open_for_search(path)?)
     }
 
     /// Opens an index for a one-shot command: the commit of the moment,
     /// never reloaded, so no thread is started to watch for new ones.
     pub fn open_once(path: &std::path::Path) -> Result<Engine> {
-        let store = Store::open(path)?;
+        let store = Store::open_for_search(path)?;
         let reader = store
             .index
             .reader_builder()
@@ -216,6 +216,11 @@ impl Engine {
     /// The current searcher (a consistent view of one commit).
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Which commit the current searcher sees; changes on every reload.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
     }
 
     /// Reloads the reader now (it also reloads by itself after commits).

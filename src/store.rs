@@ -81,28 +81,49 @@ impl Store {
         }
     }
 
-    /// Opens an existing, compatible index.
+    /// Opens an existing, compatible index for writing (merges read it
+    /// front to back, so the kernel's read-ahead helps).
     pub fn open(path: &Path) -> Result<Store> {
-        match Store::probe(path) {
-            Probe::Missing => return Err(Error::NoIndex(path.to_path_buf())),
-            Probe::Incompatible(why) => {
-                let found = read_meta(path).map_or(0, |m| m.format);
-                let _ = why;
-                return Err(Error::IncompatibleIndex {
-                    path: path.to_path_buf(),
-                    found,
-                    expected: FORMAT_VERSION,
-                });
-            }
-            Probe::Compatible => {}
+        Store::open_with(path, None)
+    }
+
+    /// Opens an existing, compatible index for searching. A search reads a
+    /// few pages here and there (a posting list, a block of stored text), so
+    /// the files are mapped for random access: without it the kernel reads
+    /// ahead around every page touched, and a daemon's memory fills with
+    /// pages no query asked for.
+    pub fn open_for_search(path: &Path) -> Result<Store> {
+        Store::open_with(path, Some(tantivy::directory::Advice::Random))
+    }
+
+    fn open_with(path: &Path, advice: Option<tantivy::directory::Advice>) -> Result<Store> {
+        if !path.join("meta.json").exists() && !path.join(META_FILE).exists() {
+            return Err(Error::NoIndex(path.to_path_buf()));
         }
-        let meta = read_meta(path).ok_or_else(|| Error::NoIndex(path.to_path_buf()))?;
-        let dir = MmapDirectory::open(path).map_err(|e| Error::Tantivy(e.into()))?;
-        let index = Index::open(dir)?;
+        let incompatible = |found: u32| Error::IncompatibleIndex {
+            path: path.to_path_buf(),
+            found,
+            expected: FORMAT_VERSION,
+        };
+        let meta = read_meta(path).ok_or_else(|| incompatible(0))?;
+        if meta.format != FORMAT_VERSION {
+            return Err(incompatible(meta.format));
+        }
+        let dir = match advice {
+            Some(advice) => MmapDirectory::open_with_madvice(path, advice),
+            None => MmapDirectory::open(path),
+        }
+        .map_err(|e| Error::Tantivy(e.into()))?;
+        // The same checks as [`Store::probe`], on the one opening.
+        let index = Index::open(dir).map_err(|_| incompatible(meta.format))?;
+        let fields = Fields::new();
+        if !fields.matches(&index.schema()) {
+            return Err(incompatible(meta.format));
+        }
         analysis::register(index.tokenizers());
         Ok(Store {
             index,
-            fields: Fields::new(),
+            fields,
             path: path.to_path_buf(),
             meta,
         })

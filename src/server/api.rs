@@ -3,6 +3,8 @@
 //! A hit here is exactly a line of `veille search --json` (the same
 //! [`JsonHit`]), so scripts can move between the two without change.
 
+use std::time::{Duration, Instant};
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -26,8 +28,11 @@ pub struct SearchResponse<'a> {
     pub query: &'a str,
     /// Number of matching articles (all pages).
     pub total: usize,
-    /// Time spent searching, in milliseconds.
+    /// Time spent answering, in milliseconds.
     pub took_ms: f64,
+    /// True when the answer came from the cache of recent searches (the
+    /// index has not changed since it was computed).
+    pub cached: bool,
     pub offset: usize,
     pub limit: usize,
     /// True when no article had every word and any word was accepted.
@@ -41,11 +46,18 @@ pub struct SearchResponse<'a> {
 
 impl<'a> SearchResponse<'a> {
     /// The API view of a search's results.
-    pub fn new(results: &'a Results, params: &SearchParams, empty: &'a Facets) -> Self {
+    pub fn new(
+        results: &'a Results,
+        params: &SearchParams,
+        empty: &'a Facets,
+        took: Duration,
+        cached: bool,
+    ) -> Self {
         SearchResponse {
             query: &results.query,
             total: results.total,
-            took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
+            took_ms: (took.as_secs_f64() * 1e6).round() / 1e3,
+            cached,
             offset: params.offset,
             limit: params.limit,
             relaxed: results.relaxed,
@@ -65,14 +77,18 @@ pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    let started = Instant::now();
     let params = SearchParams::parse(raw.as_deref(), DEFAULT_LIMIT)?;
     let query = params.require_query()?.to_string();
-    let options = params.options(true);
-    let results = state
-        .blocking(move |engine| engine.search(&query, &options))
-        .await?;
+    let (results, cached) = state.search(query, params.options(true)).await?;
     let empty = Facets::default();
-    Ok(Json(SearchResponse::new(&results, &params, &empty)).into_response())
+    let took = if cached {
+        started.elapsed()
+    } else {
+        results.took
+    };
+    let body = SearchResponse::new(&results, &params, &empty, took, cached);
+    Ok(Json(body).into_response())
 }
 
 /// `GET /api/articles/{id}`: the whole stored article.

@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod article;
+pub mod cache;
 pub mod error;
 pub mod feed;
 pub mod page;
@@ -46,7 +47,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::cli::{self, DEFAULT_INDEX};
 use crate::indexer::{self, IndexOptions};
 use crate::render;
-use crate::search::Engine;
+use crate::search::{Engine, Results, SearchOptions};
 use crate::store::{Probe, Store};
 use error::ApiError;
 
@@ -83,6 +84,10 @@ pub struct ServeArgs {
     /// Longest a request may take before it is answered 503, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     pub timeout: u64,
+    /// Memory for recently answered searches, in MiB; a repeated search is
+    /// answered from it until the index changes. 0 turns it off.
+    #[arg(long, value_name = "MIB", default_value_t = cache::DEFAULT_CACHE_MB)]
+    pub cache_mb: u64,
 }
 
 /// What handlers share.
@@ -94,12 +99,14 @@ pub struct AppState {
     /// `http://ADDR` of the listening socket, for absolute links in feeds
     /// when a request has no usable `Host` header.
     base_url: Arc<str>,
+    /// Answers of recent searches, until the next commit.
+    cache: Arc<cache::SearchCache>,
     test_delay: Option<Duration>,
 }
 
 impl AppState {
     /// Shared state over an open engine.
-    pub fn new(engine: Arc<Engine>, base_url: String) -> AppState {
+    pub fn new(engine: Arc<Engine>, base_url: String, cache_mb: u64) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let test_delay = std::env::var(TEST_DELAY_ENV)
             .ok()
@@ -109,6 +116,7 @@ impl AppState {
             engine,
             permits: Arc::new(Semaphore::new(cores * 2)),
             base_url: base_url.into(),
+            cache: Arc::new(cache::SearchCache::new(cache_mb)),
             test_delay,
         }
     }
@@ -136,6 +144,26 @@ impl AppState {
         .await
         .map_err(|e| ApiError::internal("search task", e))?
         .map_err(ApiError::from)
+    }
+
+    /// Searches, or answers from the cache when the same search was made
+    /// on the current commit. The flag says whether it came from the cache.
+    pub async fn search(
+        &self,
+        query: String,
+        options: SearchOptions,
+    ) -> Result<(Arc<Results>, bool), ApiError> {
+        let key = cache::SearchCache::key(&query, &options);
+        let generation = self.engine.generation();
+        if let Some(results) = self.cache.get(generation, &key) {
+            return Ok((results, true));
+        }
+        let results = Arc::new(
+            self.blocking(move |engine| engine.search(&query, &options))
+                .await?,
+        );
+        self.cache.put(generation, key, Arc::clone(&results));
+        Ok((results, false))
     }
 
     /// `http://ADDR` of the listening socket.
@@ -316,8 +344,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
         .index
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    // Searches are bounded by `AppState::permits` (twice the cores); a
+    // blocking pool no larger keeps the threads, and their allocator
+    // arenas, from piling up while a finished search's thread is not yet
+    // idle again. Two more serve the watcher's and the shutdown's work.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(cores * 2 + 2)
         .thread_name("veille-serve")
         .build()
         .context("starting the async runtime")?;
@@ -342,7 +376,11 @@ async fn serve(
         );
     }
     let engine = Arc::new(engine);
-    let state = AppState::new(Arc::clone(&engine), format!("http://{local}"));
+    let state = AppState::new(
+        Arc::clone(&engine),
+        format!("http://{local}"),
+        args.cache_mb,
+    );
     let app = router(state, &config)?;
     let watcher = match &args.watch {
         Some(dir) => Some(watch::Watcher::start(dir, &index_path, engine, catch_up)?),

@@ -12,6 +12,7 @@
 //! slipped through could still not run.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -103,7 +104,7 @@ const SCRIPT: &str = r#"
 enum View {
     /// No query yet.
     Home,
-    Results(Results),
+    Results(Arc<Results>),
     Failed(ApiError),
 }
 
@@ -140,9 +141,8 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             let view = if query.is_empty() {
                 View::Home
             } else {
-                let options = params.options(true);
-                match state.blocking(move |e| e.search(&query, &options)).await {
-                    Ok(results) => View::Results(results),
+                match state.search(query, params.options(true)).await {
+                    Ok((results, _)) => View::Results(results),
                     Err(e) => View::Failed(e),
                 }
             };

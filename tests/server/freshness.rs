@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::util::{poll_total, Fixture};
+use crate::util::{get_json, poll_total, Fixture};
 
 /// The bound for a file written into the watched folder.
 const WATCH_BOUND: Duration = Duration::from_secs(3);
@@ -140,4 +140,43 @@ async fn the_watcher_and_an_outside_indexer_share_the_index() {
     );
     let seen = poll_total(&server, "bagpipe", WATCH_BOUND, |n| n == 1).await;
     assert!(seen.is_some(), "log:\n{}", server.log());
+}
+
+/// A repeated search is answered from the cache, and a commit made by
+/// another process ends that: the next answer is searched afresh.
+#[tokio::test]
+async fn the_cache_answers_repeats_until_the_index_changes() {
+    let fx = Fixture::indexed();
+    let server = fx.serve(&["--index", "idx"]);
+    let url = server.url("/api/search?q=cloud");
+    let (_, first) = get_json(&url).await;
+    assert_eq!(first["cached"], false, "{first}");
+    let (_, again) = get_json(&url).await;
+    assert_eq!(again["cached"], true, "{again}");
+    assert_eq!(again["hits"], first["hits"]);
+    assert_eq!(again["total"], first["total"]);
+    // Another page is another search.
+    let (_, page) = get_json(&server.url("/api/search?q=cloud&offset=1")).await;
+    assert_eq!(page["cached"], false, "{page}");
+
+    fx.write(
+        "docs/cloud-kazoo.md",
+        "# Kazoo orchestra moves to the cloud\n\nThe cloud now hosts kazoo scores.\n",
+    );
+    fx.index();
+    let before = first["total"].as_u64().unwrap();
+    let seen = poll_total(&server, "cloud", RELOAD_BOUND, |n| n == before + 1).await;
+    assert!(
+        seen.is_some(),
+        "the cached answer outlived the commit; log:\n{}",
+        server.log()
+    );
+
+    // Off with --cache-mb 0.
+    let uncached = fx.serve(&["--index", "idx", "--cache-mb", "0"]);
+    let url = uncached.url("/api/search?q=cloud");
+    for _ in 0..2 {
+        let (_, v) = get_json(&url).await;
+        assert_eq!(v["cached"], false, "{v}");
+    }
 }
