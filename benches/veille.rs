@@ -15,8 +15,9 @@
 //! - search latency in process (p50, p95, p99, with 3 snippets per hit) over
 //!   a fixed set of French and English queries, and end to end for the
 //!   `veille search` command (p50);
-//! - the daemon under `wrk` (16 keep-alive connections, 10 s), when `wrk` is
-//!   installed.
+//! - the daemon under `wrk` (16 keep-alive connections, 10 s per run), when
+//!   `wrk` is installed: with its cache of recent searches off, then on
+//!   (the first 10 s after start, and the next 10 s).
 //!
 //! Skips, saying so, when `../shared/data` is absent.
 
@@ -392,28 +393,15 @@ fn baseline(corpus: &Path, dir: &Path) -> (u64, Duration, u64) {
 }
 
 /// The daemon under wrk: 16 keep-alive connections for 10 s, every request
-/// a search with snippets, cycling through the queries.
+/// a search with snippets, cycling through the queries. Three runs: with
+/// the cache of recent searches off (every request searched); then, on a
+/// freshly started daemon with the cache on, the first 10 s (each query
+/// searched once, then answered from the cache) and the next 10 s.
 fn daemon(veille: &Path, index: &Path, work: &Path, queries: &[&str]) {
     if Command::new("wrk").arg("--version").output().is_err() {
         println!("daemon: skipped (wrk not installed: apt-get install wrk)");
         return;
     }
-    let mut child = Command::new(veille)
-        .args(["serve", "--addr", "127.0.0.1:0", "--index"])
-        .arg(index)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start veille serve");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("listening line")
-        .to_string();
     let paths: Vec<String> = queries
         .iter()
         .map(|q| {
@@ -438,40 +426,94 @@ fn daemon(veille: &Path, index: &Path, work: &Path, queries: &[&str]) {
         ),
     )
     .unwrap();
-    let out = Command::new("wrk")
-        .args(["-t2", "-c16", "-d10s", "--latency", "-s"])
-        .arg(&script)
-        .arg(&url)
-        .output()
-        .expect("run wrk");
-    // SAFETY: reading our own child's RSS from /proc; kill it afterwards.
-    let rss = fs::read_to_string(format!("/proc/{}/status", child.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .unwrap_or_default();
-    let _ = child.kill();
-    let _ = child.wait();
-    let text = String::from_utf8_lossy(&out.stdout);
     println!();
-    println!("daemon, wrk -t2 -c16 -d10s, /api/search with snippets (targets: ≥ 7500 req/s, 0 errors, p99 ≤ 20 ms, RSS ≤ 200 MB):");
-    for line in text.lines() {
-        let l = line.trim();
-        if l.starts_with("Requests/sec")
-            || l.starts_with("50%")
-            || l.starts_with("99%")
-            || l.contains("requests in")
-            || l.starts_with("Non-2xx")
-            || l.starts_with("Socket errors")
-        {
-            println!("  {l}");
-        }
-    }
     println!(
-        "  daemon peak RSS: {} MB",
-        rss.parse::<u64>().unwrap_or(0) / 1024
+        "daemon, wrk -t2 -c16 -d10s, /api/search with 3 snippets per hit, {} queries in turn (targets: ≥ 7500 req/s, 0 errors, p99 ≤ 20 ms, RSS ≤ 200 MB):",
+        queries.len()
     );
+    let mut uncached = Daemon::start(veille, index, &["--cache-mb", "0"]);
+    uncached.wrk(&script, "cache off, every request searched");
+    uncached.stop();
+    let mut cached = Daemon::start(veille, index, &[]);
+    cached.wrk(&script, "cache on, first 10 s after start");
+    cached.wrk(&script, "cache on, next 10 s");
+    cached.stop();
+}
+
+/// A `veille serve` started for the benchmark.
+struct Daemon {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Daemon {
+    fn start(veille: &Path, index: &Path, extra: &[&str]) -> Daemon {
+        let mut child = Command::new(veille)
+            .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+            .arg(index)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start veille serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("listening line")
+            .to_string();
+        Daemon { child, url }
+    }
+
+    /// One wrk run; prints its figures and the daemon's peak RSS so far.
+    fn wrk(&mut self, script: &Path, label: &str) {
+        let out = Command::new("wrk")
+            .args(["-t2", "-c16", "-d10s", "--latency", "-s"])
+            .arg(script)
+            .arg(&self.url)
+            .output()
+            .expect("run wrk");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let field = |prefix: &str| {
+            text.lines()
+                .map(str::trim)
+                .find(|l| l.starts_with(prefix))
+                .map(|l| l[prefix.len()..].trim().to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        let errors = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Non-2xx") || l.starts_with("Socket errors"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let rss = fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .unwrap_or(0);
+        println!(
+            "  {label}: {} req/s, p50 {}, p99 {}, {}, peak RSS {} MB",
+            field("Requests/sec:"),
+            field("50%"),
+            field("99%"),
+            if errors.is_empty() {
+                "0 errors".to_string()
+            } else {
+                errors
+            },
+            rss / 1024
+        );
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
