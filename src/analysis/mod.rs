@@ -35,7 +35,10 @@ mod stemmer;
 mod tech;
 mod tokenizer;
 
+use std::sync::OnceLock;
+
 use frostem::Algorithm;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
     TextAnalyzerBuilder, Token, Tokenizer, TokenizerManager,
@@ -67,9 +70,33 @@ pub fn tokenizer_name(language: &Language) -> String {
     format!("veille_{}", language.code)
 }
 
-/// Builds the analysis chain for a language (`None`, or a language without
-/// a stemmer: language-neutral).
+/// The analysis chain for a language (`None`, or a language without a
+/// stemmer: language-neutral).
+///
+/// Each chain is built once per process and cloned from then on: building
+/// one makes its stop-word set (hundreds of allocations), and every search
+/// needs the chain of each language present in the index, for the query
+/// and again for the snippets. A clone shares the set.
 pub fn analyzer(language: Option<&'static Language>) -> TextAnalyzer {
+    static CHAINS: OnceLock<FxHashMap<&'static str, TextAnalyzer>> = OnceLock::new();
+    let chains = CHAINS.get_or_init(|| {
+        let mut chains = FxHashMap::default();
+        chains.insert("", build_analyzer(None));
+        for language in lang::chained() {
+            chains.insert(language.code, build_analyzer(Some(language)));
+        }
+        chains
+    });
+    let code = language
+        .filter(|l| l.stemmer.is_some())
+        .map_or("", |l| l.code);
+    match chains.get(code) {
+        Some(chain) => chain.clone(),
+        None => build_analyzer(language),
+    }
+}
+
+fn build_analyzer(language: Option<&'static Language>) -> TextAnalyzer {
     let Some((language, algorithm)) = language.and_then(|l| Some((l, l.stemmer?))) else {
         return neutral();
     };
@@ -116,14 +143,18 @@ fn stemmed<T: Tokenizer>(chain: TextAnalyzerBuilder<T>, algorithm: Algorithm) ->
         .build()
 }
 
-/// Registers the neutral chain and every language chain.
-/// Builds the exact chain (see [`EXACT`]).
+/// The exact chain (see [`EXACT`]), built once and cloned.
 pub fn exact() -> TextAnalyzer {
-    TextAnalyzer::builder(TechTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    static CHAIN: OnceLock<TextAnalyzer> = OnceLock::new();
+    CHAIN
+        .get_or_init(|| {
+            TextAnalyzer::builder(TechTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build()
+        })
+        .clone()
 }
 
 /// The exact chain as the index runs it: compound names only (see
@@ -137,6 +168,8 @@ pub fn exact_indexed() -> TextAnalyzer {
         .build()
 }
 
+/// Registers the neutral chain, the exact chain (as indexed) and every
+/// language chain.
 pub fn register(manager: &TokenizerManager) {
     manager.register(NEUTRAL, analyzer(None));
     manager.register(EXACT, exact_indexed());
