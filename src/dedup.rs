@@ -264,15 +264,43 @@ pub fn bands(fp: &Fingerprint) -> Option<[u64; BANDS]> {
     Some(keys)
 }
 
+/// Up to this many items, [`group`] compares each item with the groups
+/// made so far; past it, it finds look-alike groups through [`bands`].
+/// A search groups about fifty candidates: comparing fingerprints (128
+/// slots, vectorized) costs microseconds, where filling a band table
+/// costs thousands of hash insertions.
+const PAIRWISE_MAX: usize = 256;
+
 /// Groups items by near-duplicate, keeping their order: each item joins the
 /// first group whose first member (its representative) is [`similar`] to
 /// it, or starts a new group. Groups come in the order of their first
 /// member. Items with a fingerprint that is not comparable are groups of
 /// their own.
 ///
-/// Candidate groups are found through [`bands`], so the cost is linear in
-/// the number of items (plus the comparisons with look-alike groups).
+/// Many items are grouped through [`bands`], so the cost is linear in the
+/// number of items (plus the comparisons with look-alike groups).
 pub fn group<T: Copy>(items: &[(T, Fingerprint)]) -> Vec<Vec<T>> {
+    if items.len() > PAIRWISE_MAX {
+        return group_banded(items);
+    }
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut reps: Vec<Fingerprint> = Vec::new();
+    for &(item, fp) in items {
+        match reps.iter().position(|rep| similar(rep, &fp)) {
+            Some(g) => groups[g].push(item),
+            None => {
+                groups.push(vec![item]);
+                reps.push(fp);
+            }
+        }
+    }
+    groups
+}
+
+/// [`group`] through [`bands`]: any two similar fingerprints share a band
+/// key, so the first similar group is the first similar one among the
+/// groups that share a key with the item.
+fn group_banded<T: Copy>(items: &[(T, Fingerprint)]) -> Vec<Vec<T>> {
     let mut groups: Vec<Vec<T>> = Vec::new();
     let mut reps: Vec<Fingerprint> = Vec::new();
     let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
@@ -1056,6 +1084,7 @@ mod tests {
         }
         let groups = group(&items);
         assert_eq!(groups, group_naive(&items));
+        assert_eq!(group_banded(&items), groups);
         assert!(
             groups.len() > 12 && groups.len() < items.len(),
             "{}",
