@@ -6,7 +6,9 @@
 //! segment and resolved once at the end, so the cost per hit is a few array
 //! reads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -48,7 +50,9 @@ pub struct FacetSegmentCollector {
     date: Column<tantivy::DateTime>,
     lang_counts: HashMap<u64, u64>,
     source_counts: HashMap<u64, u64>,
-    month_counts: HashMap<i64, u64>,
+    /// Per day (days since 1970): a day is one division away from the
+    /// timestamp, its month a calendar computation done once per day.
+    day_counts: HashMap<i64, u64>,
 }
 
 impl Collector for FacetCollector {
@@ -65,9 +69,9 @@ impl Collector for FacetCollector {
             lang: ff.str("lang")?,
             source: ff.str("source_raw")?,
             date: ff.date("date")?,
-            lang_counts: HashMap::new(),
-            source_counts: HashMap::new(),
-            month_counts: HashMap::new(),
+            lang_counts: HashMap::default(),
+            source_counts: HashMap::default(),
+            day_counts: HashMap::default(),
         })
     }
 
@@ -83,6 +87,8 @@ impl Collector for FacetCollector {
         Ok(out)
     }
 }
+
+const SECS_PER_DAY: i64 = 86_400;
 
 /// Months since year 0 of a timestamp, as one integer key.
 fn month_key(secs: i64) -> Option<i64> {
@@ -116,18 +122,20 @@ impl SegmentCollector for FacetSegmentCollector {
         if let Some(ord) = self.source.as_ref().and_then(|c| c.term_ords(doc).next()) {
             *self.source_counts.entry(ord).or_default() += 1;
         }
-        if let Some(key) = self
-            .date
-            .first(doc)
-            .and_then(|d| month_key(d.into_timestamp_secs()))
-        {
-            *self.month_counts.entry(key).or_default() += 1;
+        if let Some(date) = self.date.first(doc) {
+            let day = date.into_timestamp_secs().div_euclid(SECS_PER_DAY);
+            *self.day_counts.entry(day).or_default() += 1;
         }
     }
 
     fn harvest(self) -> Facets {
-        let month = self
-            .month_counts
+        let mut months: BTreeMap<i64, u64> = BTreeMap::new();
+        for (day, n) in self.day_counts {
+            if let Some(key) = month_key(day.saturating_mul(SECS_PER_DAY)) {
+                *months.entry(key).or_default() += n;
+            }
+        }
+        let month = months
             .into_iter()
             .map(|(k, n)| (format!("{:04}-{:02}", k / 12, k % 12 + 1), n))
             .collect();

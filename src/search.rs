@@ -222,9 +222,18 @@ impl Engine {
         self.reader.searcher()
     }
 
-    /// Which commit the current searcher sees; changes on every reload.
+    /// What the current searcher sees, as one number: its segments and
+    /// their deletions. It changes with every commit that changes the
+    /// index, and not on a reload that found nothing new.
     pub fn generation(&self) -> u64 {
-        self.reader.searcher().generation().generation_id()
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        for segment in self.reader.searcher().segment_readers() {
+            segment.segment_id().hash(&mut hasher);
+            segment.delete_opstamp().hash(&mut hasher);
+            segment.num_deleted_docs().hash(&mut hasher);
+        }
+        hasher.finish()
     }
 
     /// Reloads the reader now (it also reloads by itself after commits).
@@ -453,10 +462,18 @@ impl Engine {
     ) -> Result<Vec<(ScoredDoc, Vec<String>)>> {
         let mut items = Vec::with_capacity(docs.len());
         let mut bytes = Vec::new();
+        // Each segment's column is opened once, not once per candidate.
+        let mut columns = vec![None; searcher.segment_readers().len()];
         for (i, (_, addr)) in docs.iter().enumerate() {
-            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let column = match &columns[addr.segment_ord as usize] {
+                Some(column) => column,
+                None => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    columns[addr.segment_ord as usize].insert(ff.bytes("fingerprint")?)
+                }
+            };
             let mut fp = dedup::Fingerprint::NONE;
-            if let Some(col) = ff.bytes("fingerprint")? {
+            if let Some(col) = column {
                 if let Some(ord) = col.term_ords(addr.doc_id).next() {
                     bytes.clear();
                     col.ord_to_bytes(ord, &mut bytes)

@@ -3,10 +3,12 @@
 //! People who follow the news ask the same questions many times between two
 //! commits: the story of the day, a company's name, the page a colleague
 //! shared. A search with snippets costs milliseconds of CPU; a repeated one
-//! served from here costs a hash lookup. Entries are tagged with the
-//! generation of the searcher they were computed on, so a commit (by the
-//! watcher or by `veille index` in another process) makes every older
-//! entry a miss, and answers are never staler than an uncached search's.
+//! served from here costs a hash lookup. Entries are tagged with what the
+//! searcher they were computed on saw (its segments and their deletions,
+//! [`Engine::generation`](crate::search::Engine::generation)), so a commit
+//! (by the watcher or by `veille index` in another process) makes every
+//! older entry a miss, and answers are never staler than an uncached
+//! search's.
 //! The cache is bounded by the approximate bytes of the results it holds,
 //! evicting the least useful first (`quick_cache`'s CLOCK-Pro).
 
@@ -71,7 +73,8 @@ impl SearchCache {
     }
 
     /// Stores an answer computed on a searcher of `generation` or newer.
-    /// (Newer is safe: such an entry only ever misses.)
+    /// (Newer is safe: the current generation then differs from the tag,
+    /// so the entry misses until it is replaced.)
     pub fn put(&self, generation: u64, key: String, results: Arc<Results>) {
         let Some(entries) = &self.entries else {
             return;
