@@ -253,14 +253,30 @@ fn cmd_index(args: IndexArgs) -> anyhow::Result<i32> {
 /// not exist yet, and any index of an older format is rebuilt from the
 /// folders it was made from.
 pub fn open_for_search(index: Option<&Path>) -> anyhow::Result<Engine> {
-    let path = ready_index(index)?;
-    Engine::open(path).with_context(|| format!("opening {}", path.display()))
+    open_ready(index, Engine::open)
 }
 
 /// [`open_for_search`] for a one-shot command: the commit of the moment.
 fn open_for_one_search(index: Option<&Path>) -> anyhow::Result<Engine> {
+    open_ready(index, Engine::open_once)
+}
+
+/// Opens the index with `open`; only when there is none, or one of another
+/// format, is it built or rebuilt first (see [`ready_index`]). Opening
+/// first, rather than probing and then opening, reads the index's metadata
+/// once in the usual case.
+fn open_ready(
+    index: Option<&Path>,
+    open: impl Fn(&Path) -> crate::Result<Engine>,
+) -> anyhow::Result<Engine> {
+    let path = index.unwrap_or(Path::new(DEFAULT_INDEX));
+    match open(path) {
+        Ok(engine) => return Ok(engine),
+        Err(crate::Error::NoIndex(_) | crate::Error::IncompatibleIndex { .. }) => {}
+        Err(e) => return Err(e).with_context(|| format!("opening {}", path.display())),
+    }
     let path = ready_index(index)?;
-    Engine::open_once(path).with_context(|| format!("opening {}", path.display()))
+    open(path).with_context(|| format!("opening {}", path.display()))
 }
 
 /// The path of the index to search, built or rebuilt first if need be (see
