@@ -192,13 +192,9 @@ impl Engine {
     }
 
     /// Opens an index for a one-shot command: the commit of the moment,
-    /// never reloaded, so no thread is started to watch for new ones. The
-    /// files keep the kernel's default read-ahead: a process that lives
-    /// for one search gains from faulting neighbouring pages in together
-    /// (about 1.5 ms of a `veille search` measured), and does not live long
-    /// enough for them to crowd its memory.
+    /// never reloaded, so no thread is started to watch for new ones.
     pub fn open_once(path: &std::path::Path) -> Result<Engine> {
-        let store = Store::open(path)?;
+        let store = Store::open_for_one_search(path)?;
         let reader = store
             .index
             .reader_builder()

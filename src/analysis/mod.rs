@@ -35,7 +35,7 @@ mod stemmer;
 mod tech;
 mod tokenizer;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use frostem::Algorithm;
 use rustc_hash::FxHashMap;
@@ -73,27 +73,21 @@ pub fn tokenizer_name(language: &Language) -> String {
 /// The analysis chain for a language (`None`, or a language without a
 /// stemmer: language-neutral).
 ///
-/// Each chain is built once per process and cloned from then on: building
-/// one makes its stop-word set (hundreds of allocations), and every search
-/// needs the chain of each language present in the index, for the query
-/// and again for the snippets. A clone shares the set.
+/// Each chain is built the first time it is asked for and cloned from
+/// then on: building one makes its stop-word set (hundreds of
+/// allocations), and every search needs the chain of each language present
+/// in the index, for the query and again for the snippets. A clone shares
+/// the set.
 pub fn analyzer(language: Option<&'static Language>) -> TextAnalyzer {
-    static CHAINS: OnceLock<FxHashMap<&'static str, TextAnalyzer>> = OnceLock::new();
-    let chains = CHAINS.get_or_init(|| {
-        let mut chains = FxHashMap::default();
-        chains.insert("", build_analyzer(None));
-        for language in lang::chained() {
-            chains.insert(language.code, build_analyzer(Some(language)));
-        }
-        chains
-    });
-    let code = language
-        .filter(|l| l.stemmer.is_some())
-        .map_or("", |l| l.code);
-    match chains.get(code) {
-        Some(chain) => chain.clone(),
-        None => build_analyzer(language),
-    }
+    static CHAINS: Mutex<Option<FxHashMap<&'static str, TextAnalyzer>>> = Mutex::new(None);
+    let language = language.filter(|l| l.stemmer.is_some());
+    let code = language.map_or("", |l| l.code);
+    let mut chains = CHAINS.lock().unwrap_or_else(|e| e.into_inner());
+    chains
+        .get_or_insert_with(FxHashMap::default)
+        .entry(code)
+        .or_insert_with(|| build_analyzer(language))
+        .clone()
 }
 
 fn build_analyzer(language: Option<&'static Language>) -> TextAnalyzer {
