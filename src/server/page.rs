@@ -135,6 +135,7 @@ fn nonce() -> String {
 
 /// `GET /?q=&lang=&since=&until=&sort=&offset=&limit=[&partial=1]`
 pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let started = std::time::Instant::now();
     let (params, view) = match SearchParams::parse(raw.as_deref(), DEFAULT_LIMIT) {
         Ok(params) => {
             let query = params.query_text().to_string();
@@ -142,7 +143,14 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
                 View::Home
             } else {
                 match state.search(query, params.options(true)).await {
-                    Ok((results, _)) => View::Results(results),
+                    Ok((mut results, cached)) => {
+                        if cached {
+                            // Show the time this answer took, not the
+                            // original search's.
+                            Arc::make_mut(&mut results).took = started.elapsed();
+                        }
+                        View::Results(results)
+                    }
                     Err(e) => View::Failed(e),
                 }
             };
