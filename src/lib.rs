@@ -18,6 +18,7 @@ pub mod facets;
 pub mod indexer;
 pub mod ingest;
 pub mod lang;
+pub mod presence;
 pub mod query;
 pub mod render;
 pub mod schema;

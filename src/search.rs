@@ -35,6 +35,7 @@ use crate::dedup;
 use crate::error::{Error, Result};
 use crate::facets::{FacetCollector, Facets};
 use crate::lang::{self, Language};
+use crate::presence::Presence;
 use crate::query::{self, Atom, Modifier, ParsedQuery, Scope};
 use crate::schema::{Fields, TextFields, KIND_ARTICLE};
 use crate::snippet::{self, Highlighter, Snippet};
@@ -243,18 +244,7 @@ impl Engine {
 
     /// Codes of the languages whose chains analysed some article of the index.
     pub fn languages(&self, searcher: &Searcher) -> Result<BTreeSet<String>> {
-        let mut out = BTreeSet::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields().langs)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-        }
-        Ok(out)
+        Ok(Presence::new(searcher, self.fields())?.languages())
     }
 
     /// Runs a query.
@@ -276,7 +266,8 @@ impl Engine {
             .into_iter()
             .map(|l| lang::lookup(&l).map_or(l, |x| x.code.to_string()))
             .collect();
-        let present = self.languages(&searcher)?;
+        let presence = Presence::new(&searcher, self.fields())?;
+        let present = presence.languages();
         let languages: Vec<&'static Language> = present
             .iter()
             .filter(|c| wanted.is_empty() || wanted.contains(c))
@@ -300,13 +291,14 @@ impl Engine {
             });
         }
 
-        let mut builder = QueryBuilder::new(self.fields(), &searcher, &languages);
+        let mut builder = QueryBuilder::new(self.fields(), &searcher, &presence, &languages);
         let filters = self.filters(&parsed, &wanted, opts, &mut builder);
         // Accepting any word relies on the ranking to put the articles with
         // most of the query first; sorted by date, every word is required.
         let long = opts.sort == Sort::Relevance && builder.content_words(&parsed) >= LOOSE_WORDS;
         let first = builder.build(&parsed, &filters, long);
-        let (mut total, mut docs, mut facets) = self.collect(&searcher, first.as_ref(), opts)?;
+        let (mut total, mut docs, mut facets) =
+            self.collect(&searcher, &presence, first.as_ref(), opts)?;
         let mut relaxed = false;
         if long {
             // Say so when no article has every word, as for short queries.
@@ -316,7 +308,7 @@ impl Engine {
             }
         } else if total == 0 && parsed.groups.len() > 1 {
             let loose = builder.build(&parsed, &filters, true);
-            (total, docs, facets) = self.collect(&searcher, loose.as_ref(), opts)?;
+            (total, docs, facets) = self.collect(&searcher, &presence, loose.as_ref(), opts)?;
             relaxed = total > 0;
         }
 
@@ -415,6 +407,7 @@ impl Engine {
     fn collect(
         &self,
         searcher: &Searcher,
+        presence: &Presence,
         query: &dyn Query,
         opts: &SearchOptions,
     ) -> Result<(usize, Vec<ScoredDoc>, Option<Facets>)> {
@@ -431,14 +424,21 @@ impl Engine {
         let facets = opts.facets.then_some(FacetCollector);
         let (total, docs, facets) = match opts.sort {
             Sort::Relevance => {
-                let (docs, total, facets) =
-                    searcher.search(query, &(top.order_by_score(), Count, facets))?;
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    query,
+                    &(top.order_by_score(), Count, facets),
+                    presence,
+                )?;
                 let docs = docs.into_iter().map(|(s, a)| (Some(s), a)).collect();
                 (total, docs, facets)
             }
             Sort::Date => {
                 let collector = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
-                let (docs, total, facets) = searcher.search(query, &(collector, Count, facets))?;
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    query,
+                    &(collector, Count, facets),
+                    presence,
+                )?;
                 let docs = docs.into_iter().map(|(_, a)| (None, a)).collect();
                 (total, docs, facets)
             }
@@ -567,6 +567,10 @@ struct QueryBuilder<'a> {
     searcher: &'a Searcher,
     /// (chain fields, analyzer) for the neutral chain first, then each language.
     chains: Vec<(TextFields, TextAnalyzer)>,
+    /// The segments holding each language.
+    presence: &'a Presence,
+    /// The language code of each chain (`""` for the neutral one).
+    codes: Vec<&'static str>,
     neutral: TextAnalyzer,
     exact: TextAnalyzer,
     /// Atoms (as displayed) that were looked up in the exact fields only.
@@ -577,17 +581,22 @@ impl<'a> QueryBuilder<'a> {
     fn new(
         fields: &'a Fields,
         searcher: &'a Searcher,
+        presence: &'a Presence,
         languages: &[&'static Language],
     ) -> QueryBuilder<'a> {
         let mut chains = vec![(fields.neutral, analysis::analyzer(None))];
+        let mut codes = vec![""];
         for &l in languages {
             if let Some(tf) = fields.lang_fields(l) {
                 chains.push((tf, analysis::analyzer(Some(l))));
+                codes.push(l.code);
             }
         }
         QueryBuilder {
             fields,
             searcher,
+            presence,
+            codes,
             chains,
             neutral: analysis::analyzer(None),
             exact: analysis::exact(),
@@ -783,7 +792,12 @@ impl<'a> QueryBuilder<'a> {
                         };
                         per_field.push(boost_query(q, boost));
                     }
-                    per_chain.push(best_field(per_field));
+                    let q = best_field(per_field);
+                    per_chain.push(if i == 0 {
+                        q
+                    } else {
+                        self.presence.restrict(self.codes[i], q)
+                    });
                 }
                 if per_chain.is_empty() {
                     return (None, stop);
