@@ -8,7 +8,7 @@
 //! registry has 20,000 cells, about 0.8 ms, a tenth of a `veille search`),
 //! and every search opens an empty inverted index for each such field and
 //! segment. The rare languages of a corpus (a few articles detected as
-//! Afrikaans or Latin) lack from most segments.
+//! Afrikaans or Latin) are missing from most segments.
 //!
 //! [`Presence`] reads, from the `langs` field, the languages of each
 //! segment. [`Presence::restrict`] wraps a query on a language's fields so
