@@ -195,21 +195,19 @@ impl Engine {
     /// Opens an index for a one-shot command: the commit of the moment,
     /// never reloaded, so no thread is started to watch for new ones.
     pub fn open_once(path: &std::path::Path) -> Result<Engine> {
-        let store = Store::open_for_one_search(path)?;
-        let reader = store
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(Engine { store, reader })
+        Engine::with_policy(Store::open_for_one_search(path)?, ReloadPolicy::Manual)
     }
 
-    /// Wraps an open store.
+    /// Wraps an open store, following its later commits.
     pub fn new(store: Store) -> Result<Engine> {
+        Engine::with_policy(store, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn with_policy(store: Store, policy: ReloadPolicy) -> Result<Engine> {
         let reader = store
             .index
             .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .reload_policy(policy)
             .try_into()?;
         Ok(Engine { store, reader })
     }
