@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::ExitCode;
 
-use veille::{ingest, lang};
+use veille::{analysis::lang, ingest};
 
 const TARGET: f64 = 99.9;
 

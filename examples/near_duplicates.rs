@@ -1,4 +1,4 @@
-//! Calibration of near-duplicate detection (`veille::dedup`) on OrangeSum.
+//! Calibration of near-duplicate detection (`veille::analysis::dedup`) on OrangeSum.
 //!
 //! ```text
 //! cargo run --release --example near_duplicates [-- PATH]
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Deserialize;
-use veille::dedup::{self, Fingerprint, MIN_MATCHES, SLOTS};
+use veille::analysis::dedup::{self, Fingerprint, MIN_MATCHES, SLOTS};
 
 #[derive(Deserialize)]
 struct Doc {

@@ -12,13 +12,13 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis;
-use crate::indexer::{self, IndexOptions};
+use crate::analysis::lang;
+use crate::index::stats;
+use crate::index::store::{Probe, Store};
+use crate::index::writer::{self, IndexOptions};
 use crate::ingest;
-use crate::lang;
 use crate::render::{self, Printer};
 use crate::search::{Engine, SearchOptions, Sort};
-use crate::stats;
-use crate::store::{Probe, Store};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -236,7 +236,7 @@ fn cmd_index(args: IndexArgs) -> anyhow::Result<i32> {
         default_lang,
         progress: !args.quiet,
     };
-    let report = indexer::run(&opts).with_context(|| {
+    let report = writer::run(&opts).with_context(|| {
         format!(
             "indexing {} into {}",
             args.dir.display(),
@@ -300,9 +300,9 @@ fn ready_index(index: Option<&Path>) -> anyhow::Result<&Path> {
             path.display()
         ),
         Probe::Incompatible(why) => {
-            let roots = fs::read(path.join(crate::store::META_FILE))
+            let roots = fs::read(path.join(crate::index::store::META_FILE))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<crate::store::StoreMeta>(&b).ok())
+                .and_then(|b| serde_json::from_slice::<crate::index::store::StoreMeta>(&b).ok())
                 .map(|m| m.roots)
                 .unwrap_or_default();
             let roots: Vec<PathBuf> = roots.into_iter().filter(|r| r.is_dir()).collect();
@@ -321,7 +321,7 @@ fn ready_index(index: Option<&Path>) -> anyhow::Result<&Path> {
         let mut opts = IndexOptions::new(root, path);
         opts.rebuild = i == 0;
         opts.progress = true;
-        let report = indexer::run(&opts)
+        let report = writer::run(&opts)
             .with_context(|| format!("indexing {} into {}", root.display(), path.display()))?;
         render::index_report(&mut io::stderr().lock(), &report)?;
     }

@@ -1,32 +1,27 @@
 //! veille: a language-aware full-text search engine for tech news.
 //!
 //! The library does all the work; the `veille` binary only parses arguments
-//! and turns results into exit codes. Modules follow the path of an article:
-//! [`ingest`] finds and parses files, [`lang`] detects the language,
-//! [`analysis`] turns text into terms per language, [`schema`], [`store`]
-//! and [`indexer`] keep them in tantivy, [`query`], [`search`] and
-//! [`snippet`] answer queries, and [`render`] prints the answers.
+//! and turns results into exit codes. The folders follow the two flows:
+//!
+//! - ingestion → analysis → index: [`ingest`] finds and parses files into
+//!   [`Article`]s, [`analysis`] detects their language and turns text into
+//!   terms per language, [`index`] keeps them in tantivy;
+//! - query → ranking → snippets → rendering: [`search`] parses and ranks a
+//!   query and cuts snippets, and [`render`] prints the answers.
+//!
+//! The outer layers use both: [`server`] (the daemon), [`export`] and
+//! [`eval`].
 
 pub mod analysis;
-pub mod article;
 pub mod cli;
-pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod export;
-pub mod facets;
-pub mod indexer;
+pub mod index;
 pub mod ingest;
-pub mod lang;
-pub mod presence;
-pub mod query;
 pub mod render;
-pub mod schema;
 pub mod search;
 pub mod server;
-pub mod snippet;
-pub mod stats;
-pub mod store;
 
-pub use article::Article;
 pub use error::{Error, Result};
+pub use ingest::article::Article;

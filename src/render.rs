@@ -8,10 +8,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::indexer::Report;
+use crate::index::stats::Stats;
+use crate::index::writer::Report;
+use crate::search::snippet::Snippet;
 use crate::search::{Hit, Results};
-use crate::snippet::Snippet;
-use crate::stats::Stats;
 
 /// ANSI styles used on a terminal.
 mod style {
@@ -270,7 +270,7 @@ pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     let mut langs: Vec<_> = stats.languages.iter().collect();
     langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     for (code, n) in langs {
-        let name = crate::lang::lookup(code).map_or("undetermined", |l| l.name);
+        let name = crate::analysis::lang::lookup(code).map_or("undetermined", |l| l.name);
         writeln!(out, "  {code:<4} {n:>8}  {name}")?;
     }
     writeln!(out, "sources:")?;

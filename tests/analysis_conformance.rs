@@ -14,8 +14,8 @@ use std::path::Path;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, RawTokenizer, StopWordFilter, TextAnalyzer,
 };
+use veille::analysis::lang::lookup;
 use veille::analysis::{analyze, analyzer};
-use veille::lang::lookup;
 
 /// French elided articles, as the chain is specified to strip them.
 const ARTICLES: &[&str] = &[

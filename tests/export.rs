@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use veille::analysis;
-use veille::lang;
-use veille::schema::Fields;
+use veille::analysis::lang;
+use veille::index::schema::Fields;
 
 // ---------------------------------------------------------------- helpers
 

@@ -17,11 +17,11 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use tantivy::tokenizer::TextAnalyzer;
-use veille::indexer::{self, IndexOptions};
-use veille::lang::{self, Language};
+use veille::analysis::lang::{self, Language};
+use veille::index::writer::{self, IndexOptions};
+use veille::search::snippet::{self, Highlighter};
 use veille::search::{Engine, SearchOptions};
-use veille::snippet::{self, Highlighter};
-use veille::{analysis, query};
+use veille::{analysis, search::query};
 
 /// Pieces that make text hard to cut correctly.
 const PIECES: &[&str] = &[
@@ -290,7 +290,7 @@ fn incremental_and_rebuilt(ops: &[Op], unique: bool) -> (Answers, Answers) {
     let incremental = dir.path().join("inc");
     let mut opts = IndexOptions::new(&root, &incremental);
     opts.threads = 2;
-    indexer::run(&opts).unwrap();
+    writer::run(&opts).unwrap();
     for (n, op) in ops.iter().enumerate() {
         match op {
             Op::Write(f, t) => {
@@ -301,12 +301,12 @@ fn incremental_and_rebuilt(ops: &[Op], unique: bool) -> (Answers, Answers) {
                 let _ = std::fs::remove_file(root.join(FILES[*f]));
             }
         }
-        indexer::run(&opts).unwrap();
+        writer::run(&opts).unwrap();
     }
     let rebuilt = dir.path().join("rebuilt");
     let mut fresh = IndexOptions::new(&root, &rebuilt);
     fresh.threads = 2;
-    indexer::run(&fresh).unwrap();
+    writer::run(&fresh).unwrap();
     (answers(&incremental), answers(&rebuilt))
 }
 
@@ -351,7 +351,7 @@ proptest! {
 
 /// Regression: a file holding a duplicate was rechecked before the file
 /// that held the original changed, found the text still taken, and the
-/// text was lost (fixed in `indexer::run`: rechecks come last).
+/// text was lost (fixed in `writer::run`: rechecks come last).
 #[test]
 fn a_duplicate_takes_over_when_its_original_changes() {
     let ops = [

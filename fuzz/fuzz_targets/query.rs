@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use veille::query::{self, Atom, Modifier};
+use veille::search::query::{self, Atom, Modifier};
 
 fuzz_target!(|input: &str| {
     let mut parsed = query::parse(input);

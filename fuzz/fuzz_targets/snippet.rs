@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use veille::lang::LANGUAGES;
-use veille::query;
-use veille::snippet::{self, Highlighter, Snippet};
+use veille::analysis::lang::LANGUAGES;
+use veille::search::query;
+use veille::search::snippet::{self, Highlighter, Snippet};
 
 fuzz_target!(|data: &[u8]| {
     // Layout: [language] [max fragments] [width] query '\n' text.

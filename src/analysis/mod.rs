@@ -30,7 +30,9 @@
 
 mod apostrophe;
 mod compound;
+pub mod dedup;
 mod elision;
+pub mod lang;
 mod stemmer;
 mod tech;
 mod tokenizer;
@@ -51,7 +53,7 @@ use self::elision::ElisionFilter;
 use self::stemmer::SnowballFilter;
 use self::tech::TechTokenizer;
 use self::tokenizer::WordTokenizer;
-use crate::lang::{self, Language};
+use lang::Language;
 
 /// Name of the language-neutral chain.
 pub const NEUTRAL: &str = "veille_neutral";
@@ -194,7 +196,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::lang::lookup;
+    use crate::analysis::lang::lookup;
 
     fn terms(code: Option<&str>, text: &str) -> Vec<String> {
         let language = code.map(|c| lookup(c).unwrap());

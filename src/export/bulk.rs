@@ -24,7 +24,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::stored::StoredArticle;
-use crate::lang;
+use crate::analysis::lang;
 
 /// Default largest size of a part: OpenSearch's own advice is a bulk
 /// request of 5 to 15 MB, well under its 100 MB request limit.

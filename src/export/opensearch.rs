@@ -24,8 +24,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::analysis;
-use crate::lang::{self, Language};
-use crate::schema::NEUTRAL_SUFFIX;
+use crate::analysis::lang::{self, Language};
+use crate::index::schema::NEUTRAL_SUFFIX;
 
 /// File name of the settings and mappings.
 pub const SETTINGS_FILE: &str = "settings.json";

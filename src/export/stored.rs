@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TERMINATED};
 
-use crate::schema::{Fields, KIND_ARTICLE};
+use crate::index::schema::{Fields, KIND_ARTICLE};
 
 /// Blocks of the document store kept decompressed while reading a segment:
 /// documents are read in order, so one block is enough to decompress each

@@ -8,7 +8,7 @@ use feed_rs::model::{Content, Entry, Feed, Text};
 
 use super::html::html_to_text;
 use super::{clean, push_tag, Parsed, Skip, Warning};
-use crate::article::Article;
+use crate::ingest::article::Article;
 
 /// Reads every entry of an RSS or Atom feed.
 pub fn parse(text: &str) -> Result<Parsed, Skip> {

@@ -19,7 +19,7 @@ use scraper::{ElementRef, Html, Node};
 
 use super::date::parse_date_or_warn;
 use super::{clean, push_tag, push_tag_list, Parsed, Warning};
-use crate::article::Article;
+use crate::ingest::article::Article;
 
 /// The most text kept from one page or fragment, in bytes. Real articles
 /// are far below; this bounds the memory a pathological page can take.

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::date::parse_date_or_warn;
 use super::html::html_to_text;
 use super::{clean, push_tag, push_tag_list, Parsed, Skip, Warning};
-use crate::article::Article;
+use crate::ingest::article::Article;
 
 /// Above this many lines, a JSON Lines file is parsed in parallel.
 const PARALLEL_LINES: usize = 2000;

@@ -10,7 +10,7 @@
 use super::date::parse_date_or_warn;
 use super::txt::paragraphs;
 use super::{clean, push_tag, push_tag_list, Parsed, Skip};
-use crate::article::Article;
+use crate::ingest::article::Article;
 
 /// How far to look for a closing bracket or backtick run on one line. Keeps
 /// a pathological line (`[[[[...`) linear instead of quadratic.

@@ -9,6 +9,7 @@
 //! Each format lives in its own file; this one holds the shared types, the
 //! walker and the dispatch, so the indexer only ever calls three functions.
 
+pub mod article;
 pub mod date;
 mod decode;
 mod feed;
@@ -25,8 +26,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use walkdir::{DirEntry, WalkDir};
 
-use crate::article::Article;
 use crate::error::{Error, Result};
+use crate::ingest::article::Article;
 
 pub use date::parse_date;
 pub use html::html_to_text;

@@ -4,7 +4,7 @@
 //! the convention "headline, blank line, text" that people use by hand.
 
 use super::{clean, Parsed};
-use crate::article::Article;
+use crate::ingest::article::Article;
 
 /// The longest first line still taken as a title, in characters.
 const MAX_TITLE_CHARS: usize = 150;

@@ -15,8 +15,8 @@ use super::article::{self, StoredArticle};
 use super::error::ApiError;
 use super::params::SearchParams;
 use super::AppState;
-use crate::facets::Facets;
 use crate::render::{self, JsonHit};
+use crate::search::facets::Facets;
 use crate::search::Results;
 
 /// Default page size of `/api/search`.
@@ -109,7 +109,7 @@ pub async fn article(
 pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
     let body = state
         .blocking(|engine| {
-            let stats = crate::stats::compute(&engine.store, &engine.searcher())?;
+            let stats = crate::index::stats::compute(&engine.store, &engine.searcher())?;
             let mut out = Vec::new();
             render::stats_json(&mut out, &stats).map_err(|e| crate::Error::io("stats", e))?;
             Ok(out)

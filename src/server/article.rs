@@ -14,7 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::{Order, TantivyDocument};
 
 use crate::error::Result;
-use crate::schema::{Fields, KIND_ARTICLE};
+use crate::index::schema::{Fields, KIND_ARTICLE};
 use crate::search::Engine;
 
 /// An article as stored in the index.

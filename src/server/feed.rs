@@ -18,8 +18,8 @@ use super::error::ApiError;
 use super::page;
 use super::params::SearchParams;
 use super::AppState;
+use crate::search::snippet;
 use crate::search::{Hit, Sort};
-use crate::snippet;
 
 /// Entries in a feed when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 20;

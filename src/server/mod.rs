@@ -45,10 +45,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::cli::{self, DEFAULT_INDEX};
-use crate::indexer::{self, IndexOptions};
+use crate::index::store::{Probe, Store};
+use crate::index::writer::{self, IndexOptions};
 use crate::render;
 use crate::search::{Engine, Results, SearchOptions};
-use crate::store::{Probe, Store};
 use error::ApiError;
 
 /// Default address: loopback only.
@@ -317,7 +317,7 @@ fn open_engine(index: Option<&Path>, watch: Option<&Path>) -> anyhow::Result<(En
             tracing::info!("building {} from {}", path.display(), dir.display());
             let mut opts = IndexOptions::new(dir, path);
             opts.progress = true;
-            let report = indexer::run(&opts)
+            let report = writer::run(&opts)
                 .with_context(|| format!("indexing {} into {}", dir.display(), path.display()))?;
             render::index_report(&mut std::io::stderr().lock(), &report)?;
             false

@@ -5,7 +5,7 @@
 //! works offline.
 //!
 //! Every piece of article text goes through [`escape`]; snippets through
-//! [`Snippet::html`](crate::snippet::Snippet::html), which escapes and adds
+//! [`Snippet::html`](crate::search::snippet::Snippet::html), which escapes and adds
 //! only `<mark>`. Links to articles are followed only for `http(s)` URLs.
 //! As defence in depth, a content security policy allows only this page's
 //! own script and style, by a nonce drawn for each response, so markup that
@@ -23,10 +23,10 @@ use super::error::ApiError;
 use super::feed::PATH_SAFE;
 use super::params::{SearchParams, MAX_OFFSET, MAX_QUERY_BYTES};
 use super::AppState;
-use crate::facets::Facets;
-use crate::lang;
+use crate::analysis::lang;
+use crate::search::facets::Facets;
+use crate::search::snippet::escape;
 use crate::search::{Hit, Results, Sort};
-use crate::snippet::escape;
 
 /// Results per page when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 10;

@@ -11,8 +11,8 @@
 use chrono::{DateTime, Utc};
 
 use super::error::ApiError;
+use crate::analysis::lang;
 use crate::ingest::date::parse_date;
-use crate::lang;
 use crate::search::{SearchOptions, Sort};
 
 /// Longest query accepted, in bytes.

@@ -24,7 +24,7 @@ use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
 use crate::error::Error;
-use crate::indexer::{self, IndexOptions, Report};
+use crate::index::writer::{self, IndexOptions, Report};
 use crate::search::Engine;
 
 /// Quiet time after the last event before indexing starts.
@@ -186,7 +186,7 @@ impl Worker {
     /// One incremental run over the folder, then a reload of the reader.
     fn index_once(&self) -> crate::Result<()> {
         tracing::info!("indexing the changes in {}", self.root.display());
-        let report = indexer::run(&self.options)?;
+        let report = writer::run(&self.options)?;
         log_report(&self.root, &report);
         if let Err(e) = self.engine.reload() {
             tracing::warn!("reloading the index reader: {e}");

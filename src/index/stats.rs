@@ -10,8 +10,8 @@ use serde::Serialize;
 use tantivy::Searcher;
 
 use crate::error::Result;
-use crate::schema::{KIND_ARTICLE, KIND_FILE};
-use crate::store::Store;
+use crate::index::schema::{KIND_ARTICLE, KIND_FILE};
+use crate::index::store::Store;
 
 /// Statistics of an index.
 #[derive(Debug, Clone, Serialize)]

@@ -15,7 +15,7 @@ use tantivy::schema::{
 };
 
 use crate::analysis;
-use crate::lang::{self, Language};
+use crate::analysis::lang::{self, Language};
 
 /// Version of the on-disk layout; bump it whenever the schema or analysis
 /// changes in a way that old indexes would be misread.
@@ -67,7 +67,7 @@ pub struct Fields {
     pub date: Field,
     /// Hash of the article's normalised text, for exact-duplicate detection.
     pub text_hash: Field,
-    /// Near-duplicate fingerprint ([`crate::dedup`]), as a bytes fast field.
+    /// Near-duplicate fingerprint ([`crate::analysis::dedup`]), as a bytes fast field.
     pub fingerprint: Field,
     /// File records: size, mtime, content hash, and what the last run found.
     pub file_size: Field,

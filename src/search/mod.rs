@@ -13,6 +13,11 @@
 //! of the query an article matches: such queries rarely have every word in
 //! one article.
 
+pub mod facets;
+pub mod presence;
+pub mod query;
+pub mod snippet;
+
 use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -31,15 +36,15 @@ use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis;
-use crate::dedup;
+use crate::analysis::dedup;
+use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
-use crate::facets::{FacetCollector, Facets};
-use crate::lang::{self, Language};
-use crate::presence::Presence;
-use crate::query::{self, Atom, Modifier, ParsedQuery, Scope};
-use crate::schema::{Fields, TextFields, KIND_ARTICLE};
-use crate::snippet::{self, Highlighter, Snippet};
-use crate::store::Store;
+use crate::index::schema::{Fields, TextFields, KIND_ARTICLE};
+use crate::index::store::Store;
+use crate::search::facets::{FacetCollector, Facets};
+use crate::search::presence::Presence;
+use query::{Atom, Modifier, ParsedQuery, Scope};
+use snippet::{Highlighter, Snippet};
 
 /// Weight of a match in the title relative to one in the body. Measured
 /// on PIAF-dev passages (2026-11-27, MRR@10 with the other settings equal):

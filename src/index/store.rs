@@ -14,7 +14,7 @@ use tantivy::Index;
 
 use crate::analysis;
 use crate::error::{Error, Result};
-use crate::schema::{Fields, FORMAT_VERSION};
+use crate::index::schema::{Fields, FORMAT_VERSION};
 
 /// Name of veille's own metadata file inside the index folder.
 pub const META_FILE: &str = "veille.json";

@@ -20,13 +20,13 @@ use rayon::prelude::*;
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
-use crate::article::Article;
-use crate::dedup;
+use crate::analysis::dedup;
+use crate::analysis::lang::{self, Detection, Language};
 use crate::error::{Error, Result};
+use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
+use crate::index::store::{CommitPayload, Probe, Store};
+use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
-use crate::lang::{self, Detection, Language};
-use crate::schema::{Fields, KIND_ARTICLE, KIND_FILE};
-use crate::store::{CommitPayload, Probe, Store};
 
 /// Default memory budget of the index writer, in bytes.
 pub const DEFAULT_MEMORY_BYTES: usize = 200 * 1024 * 1024;

@@ -29,9 +29,9 @@ use tantivy::query::{
 use tantivy::schema::Field;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
+use crate::analysis::lang;
 use crate::error::Result;
-use crate::lang;
-use crate::schema::{Fields, TextFields};
+use crate::index::schema::{Fields, TextFields};
 
 /// The languages of each segment of a searcher.
 pub struct Presence {
@@ -222,7 +222,7 @@ mod tests {
     use tantivy::schema::IndexRecordOption;
 
     use super::*;
-    use crate::indexer::{self, IndexOptions};
+    use crate::index::writer::{self, IndexOptions};
     use crate::search::Engine;
 
     const FR: &str = "Le gouvernement présente un plan pour le numérique. \
@@ -245,7 +245,7 @@ mod tests {
             )
             .unwrap();
         }
-        indexer::run(&IndexOptions::new(&docs, &index)).unwrap();
+        writer::run(&IndexOptions::new(&docs, &index)).unwrap();
         for (i, text) in [EN, EN, EN].iter().enumerate() {
             fs::write(
                 docs.join(format!("en{i}.txt")),
@@ -253,7 +253,7 @@ mod tests {
             )
             .unwrap();
         }
-        indexer::run(&IndexOptions::new(&docs, &index)).unwrap();
+        writer::run(&IndexOptions::new(&docs, &index)).unwrap();
         let engine = Engine::open(&index).unwrap();
         (dir, engine)
     }

@@ -14,8 +14,8 @@ use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis;
-use crate::lang::Language;
-use crate::query::{Atom, Modifier, ParsedQuery};
+use crate::analysis::lang::Language;
+use crate::search::query::{Atom, Modifier, ParsedQuery};
 
 /// Default fragment length, in characters.
 pub const FRAGMENT_CHARS: usize = 160;
