@@ -49,7 +49,12 @@ impl Snippet {
 }
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape_into(text: &str, out: &mut String) {
+///
+/// Written by hand rather than taken from the page's template crate because
+/// snippets are HTML in the JSON outputs too (`veille search --json`, the
+/// API), where `'` has always been written `&#39;`; the page and the feed
+/// escape everything else themselves (maud, quick-xml).
+fn escape_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -60,13 +65,6 @@ pub fn escape_into(text: &str, out: &mut String) {
             c => out.push(c),
         }
     }
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(text, &mut out);
-    out
 }
 
 /// Key of a chain: a language code, `""` for the neutral chain, or

@@ -13,14 +13,11 @@ use serde::Serialize;
 
 use super::article::{self, StoredArticle};
 use super::error::ApiError;
-use super::params::SearchParams;
+use super::params::{Endpoint, SearchParams};
 use super::AppState;
 use crate::render::{self, JsonHit};
 use crate::search::facets::Facets;
 use crate::search::Results;
-
-/// Default page size of `/api/search`.
-pub const DEFAULT_LIMIT: usize = 10;
 
 /// The body of a `/api/search` answer.
 #[derive(Debug, Serialize)]
@@ -78,7 +75,7 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
-    let params = SearchParams::parse(raw.as_deref(), DEFAULT_LIMIT)?;
+    let params = SearchParams::parse(raw.as_deref(), Endpoint::Api)?;
     let query = params.require_query()?.to_string();
     let (results, cached) = state.search(query, params.options(true)).await?;
     let empty = Facets::default();

@@ -2,35 +2,33 @@
 //! matching a search, so that a feed reader can subscribe to a search. With
 //! no query, the newest articles of the whole index.
 //!
-//! The XML is written by hand: the format is small and fixed, and every
-//! piece of article text goes through [`xml_escape`], which also drops the
-//! characters XML 1.0 forbids (a stray control character in one article
-//! must not make the whole feed unreadable).
+//! The XML is written with quick-xml's writer, which escapes every text and
+//! attribute value; [`xml_chars`] first drops the characters XML 1.0 forbids
+//! (a stray control character in one article must not make the whole feed
+//! unreadable). Links and ids come from [`params`](super::params).
+
+use std::borrow::Cow;
+use std::io;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
 
 use super::article::{self, StoredArticle};
 use super::error::ApiError;
-use super::page;
-use super::params::SearchParams;
+use super::params::{article_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
 use super::AppState;
 use crate::search::snippet;
 use crate::search::{Hit, Sort};
 
-/// Entries in a feed when `limit` is not given.
-pub const DEFAULT_LIMIT: usize = 20;
+/// The Atom namespace.
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
-/// Characters left as they are in a path segment or URN.
-pub const PATH_SAFE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b'/');
+/// The feed being written.
+type Xml = Writer<Vec<u8>>;
 
 /// One entry, whichever way it was found.
 struct Entry {
@@ -90,7 +88,7 @@ pub async fn atom(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let mut params = SearchParams::parse(raw.as_deref(), DEFAULT_LIMIT)?;
+    let mut params = SearchParams::parse(raw.as_deref(), Endpoint::Feed)?;
     params.sort = Sort::Date;
     params.offset = 0;
     let query = params.query_text().to_string();
@@ -123,7 +121,8 @@ pub async fn atom(
         })
         .await?;
     let base = base_url(&headers, state.base_url());
-    let xml = render(&params, &entries, index_updated, &base);
+    let xml = render(&params, &entries, index_updated, &base)
+        .map_err(|e| ApiError::internal("writing the feed", e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
@@ -132,24 +131,6 @@ pub async fn atom(
         xml,
     )
         .into_response())
-}
-
-/// `http://HOST` from the request's `Host` header when it looks like a host
-/// name or address, else the listening address.
-fn base_url(headers: &HeaderMap, fallback: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        });
-    match host {
-        Some(h) => format!("http://{h}"),
-        None => fallback.to_string(),
-    }
 }
 
 fn rfc3339(d: DateTime<Utc>) -> String {
@@ -162,140 +143,115 @@ fn render(
     entries: &[Entry],
     index_updated: Option<DateTime<Utc>>,
     base: &str,
-) -> String {
+) -> io::Result<String> {
     let query = params.query_text();
-    let qs = params.to_query_string();
     let updated = entries
         .iter()
         .filter_map(|e| e.date)
         .max()
         .or(index_updated)
         .unwrap_or_else(Utc::now);
-    let mut out = String::with_capacity(1024 + entries.len() * 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let title = if query.is_empty() {
         "veille: newest articles".to_string()
     } else {
         format!("veille: {query}")
     };
-    element(&mut out, 1, "title", &title);
-    element(
-        &mut out,
-        1,
-        "id",
-        &format!("urn:veille:search:{}", utf8_percent_encode(&qs, PATH_SAFE)),
-    );
-    element(&mut out, 1, "updated", &rfc3339(updated));
-    let sep = if qs.is_empty() { "" } else { "?" };
-    link(
-        &mut out,
-        1,
-        "self",
-        "application/atom+xml",
-        &format!("{base}/feed.atom{sep}{qs}"),
-    );
-    let page_qs = params.with(|p| {
-        p.sort = Sort::Date;
-        p.limit = page::DEFAULT_LIMIT;
-    });
-    link(
-        &mut out,
-        1,
-        "alternate",
-        "text/html",
-        &format!("{base}/?{page_qs}"),
-    );
-    out.push_str("  <author><name>veille</name></author>\n");
-    out.push_str(&format!(
-        "  <generator version=\"{}\">veille</generator>\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    for e in entries {
-        out.push_str("  <entry>\n");
-        let web = e.url.as_deref().filter(|u| page::is_web_url(u));
-        let id = match web {
-            Some(u) => u.to_string(),
-            None => format!(
-                "urn:veille:article:{}",
-                utf8_percent_encode(&e.id, PATH_SAFE)
-            ),
-        };
-        element(&mut out, 2, "id", &id);
-        element(&mut out, 2, "title", &e.title);
-        element(&mut out, 2, "updated", &rfc3339(e.date.unwrap_or(updated)));
+    let mut w = Writer::new_with_indent(Vec::with_capacity(1024 + entries.len() * 1024), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    w.create_element("feed")
+        .with_attribute(("xmlns", ATOM_NS))
+        .write_inner_content(|w| {
+            text(w, "title", &title)?;
+            text(w, "id", &params.search_urn())?;
+            text(w, "updated", &rfc3339(updated))?;
+            let own = format!("{base}{}", params.url());
+            link(w, "self", Some("application/atom+xml"), &own)?;
+            let page = format!("{base}{}", params.url_on(Endpoint::Page));
+            link(w, "alternate", Some("text/html"), &page)?;
+            author(w, "veille")?;
+            w.create_element("generator")
+                .with_attribute(("version", env!("CARGO_PKG_VERSION")))
+                .write_text_content(BytesText::new("veille"))?;
+            for e in entries {
+                entry(w, e, updated, base)?;
+            }
+            Ok(())
+        })?;
+    let mut xml = String::from_utf8(w.into_inner())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    xml.push('\n');
+    Ok(xml)
+}
+
+/// One `<entry>`; `feed_updated` stands for a missing date.
+fn entry(w: &mut Xml, e: &Entry, feed_updated: DateTime<Utc>, base: &str) -> io::Result<()> {
+    let (id, href) = match e.url.as_deref().filter(|u| is_web_url(u)) {
+        Some(u) => (u.to_string(), u.to_string()),
+        None => (article_urn(&e.id), format!("{base}{}", article_url(&e.id))),
+    };
+    w.create_element("entry").write_inner_content(|w| {
+        text(w, "id", &id)?;
+        text(w, "title", &e.title)?;
+        text(w, "updated", &rfc3339(e.date.unwrap_or(feed_updated)))?;
         if let Some(d) = e.date {
-            element(&mut out, 2, "published", &rfc3339(d));
+            text(w, "published", &rfc3339(d))?;
         }
-        let href = match web {
-            Some(u) => u.to_string(),
-            None => format!(
-                "{base}/api/articles/{}",
-                utf8_percent_encode(&e.id, PATH_SAFE)
-            ),
-        };
-        link(&mut out, 2, "alternate", "", &href);
+        link(w, "alternate", None, &href)?;
         if let Some(source) = e.source.as_deref().filter(|s| !s.trim().is_empty()) {
-            out.push_str("    <author><name>");
-            out.push_str(&xml_escape(source));
-            out.push_str("</name></author>\n");
+            author(w, source)?;
         }
-        out.push_str(&format!(
-            "    <category term=\"{}\" label=\"language\"/>\n",
-            xml_escape(&e.lang)
-        ));
+        w.create_element("category")
+            .with_attribute(("term", xml_chars(&e.lang).as_ref()))
+            .with_attribute(("label", "language"))
+            .write_empty()?;
         if !e.summary_html.is_empty() {
-            out.push_str("    <summary type=\"html\">");
-            out.push_str(&xml_escape(&e.summary_html));
-            out.push_str("</summary>\n");
+            w.create_element("summary")
+                .with_attribute(("type", "html"))
+                .write_text_content(BytesText::new(&xml_chars(&e.summary_html)))?;
         }
-        out.push_str("  </entry>\n");
-    }
-    out.push_str("</feed>\n");
-    out
+        Ok(())
+    })?;
+    Ok(())
 }
 
-fn element(out: &mut String, depth: usize, name: &str, text: &str) {
-    for _ in 0..depth {
-        out.push_str("  ");
-    }
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-    out.push_str(&xml_escape(text));
-    out.push_str("</");
-    out.push_str(name);
-    out.push_str(">\n");
+/// `<name>text</name>`.
+fn text(w: &mut Xml, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(&xml_chars(text)))?;
+    Ok(())
 }
 
-fn link(out: &mut String, depth: usize, rel: &str, kind: &str, href: &str) {
-    for _ in 0..depth {
-        out.push_str("  ");
+/// `<link rel=".." type=".." href=".."/>`, without `type` when `None`.
+fn link(w: &mut Xml, rel: &str, kind: Option<&str>, href: &str) -> io::Result<()> {
+    let mut element = w.create_element("link").with_attribute(("rel", rel));
+    if let Some(kind) = kind {
+        element = element.with_attribute(("type", kind));
     }
-    out.push_str(&format!("<link rel=\"{rel}\""));
-    if !kind.is_empty() {
-        out.push_str(&format!(" type=\"{kind}\""));
-    }
-    out.push_str(&format!(" href=\"{}\"/>\n", xml_escape(href)));
+    element
+        .with_attribute(("href", xml_chars(href).as_ref()))
+        .write_empty()?;
+    Ok(())
 }
 
-/// Escapes text for XML content and attribute values, dropping characters
-/// that XML 1.0 does not allow at all.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+/// `<author><name>..</name></author>`.
+fn author(w: &mut Xml, name: &str) -> io::Result<()> {
+    w.create_element("author")
+        .write_inner_content(|w| text(w, "name", name))?;
+    Ok(())
+}
+
+/// `text` without the characters XML 1.0 does not allow at all (control
+/// characters other than tab and line breaks, U+FFFE, U+FFFF). quick-xml
+/// escapes markup but passes these through, and none has an escape.
+fn xml_chars(text: &str) -> Cow<'_, str> {
+    let allowed = |c: char| {
+        (c >= ' ' || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if text.chars().all(allowed) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|c| allowed(*c)).collect())
     }
-    out
 }
 
 #[cfg(test)]
@@ -303,19 +259,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(
-            xml_escape("<a href=\"x\">Q&A</a>\u{0}\u{1b}'"),
-            "&lt;a href=&quot;x&quot;&gt;Q&amp;A&lt;/a&gt;&apos;"
+    fn forbidden_characters_are_dropped_and_markup_escaped() {
+        assert_eq!(xml_chars("a\u{0}b\u{1b}c\tok\u{FFFF}"), "abc\tok");
+        let entry = Entry {
+            id: "x".into(),
+            title: "<a href=\"x\">Q&A</a>\u{0}'".into(),
+            url: Some("javascript:alert(1)".into()),
+            date: None,
+            source: Some(" ".into()),
+            lang: "en".into(),
+            summary_html: "<mark>a</mark>".into(),
+        };
+        let params = SearchParams::parse(Some("q=a"), Endpoint::Feed).unwrap();
+        let xml = render(&params, &[entry], None, "http://h").unwrap();
+        assert!(
+            xml.contains("<title>&lt;a href=&quot;x&quot;&gt;Q&amp;A&lt;/a&gt;&apos;</title>"),
+            "{xml}"
         );
-    }
-
-    #[test]
-    fn hostile_host_headers_are_ignored() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, "evil.example\"><x".parse().unwrap());
-        assert_eq!(base_url(&h, "http://127.0.0.1:1"), "http://127.0.0.1:1");
-        h.insert(header::HOST, "news.local:7700".parse().unwrap());
-        assert_eq!(base_url(&h, "x"), "http://news.local:7700");
+        assert!(
+            xml.contains("<summary type=\"html\">&lt;mark&gt;a&lt;/mark&gt;</summary>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<id>urn:veille:article:x</id>"), "{xml}");
+        assert!(xml.contains("href=\"http://h/api/articles/x\""), "{xml}");
+        assert!(!xml.contains("javascript"), "{xml}");
+        assert_eq!(
+            xml.matches("<author>").count(),
+            1,
+            "a blank source is no author"
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! Query-string parameters shared by the API, the page and the feed: read
-//! once, checked with errors that name the parameter, and written back into
-//! links (pagination, facets, sorting) by the page.
+//! Query-string parameters shared by the API, the page and the feed, and
+//! the URLs built from them: every request limit and default is stated here,
+//! and every link from one endpoint to another (or to an article) is written
+//! here, so that the page and the feed need nothing from each other.
 //!
 //! The raw query string is decoded leniently (invalid percent-escapes and
 //! UTF-8 are replaced, never an error); then each value is checked. Unknown
@@ -8,7 +9,9 @@
 //! parameter that takes one value but is given twice is an error, since
 //! which one wins would be a guess.
 
+use axum::http::{header, HeaderMap};
 use chrono::{DateTime, Utc};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::error::ApiError;
 use crate::analysis::lang;
@@ -23,6 +26,47 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Longest echo of a bad value in an error message, in characters.
 const ECHO_CHARS: usize = 40;
+
+/// Where the stored articles are served, by id (`/api/articles/{id}`).
+const ARTICLES_PATH: &str = "/api/articles/";
+
+/// Characters left as they are in a path segment or URN.
+const PATH_SAFE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The endpoints that take search parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `/api/search`, JSON.
+    Api,
+    /// `/`, the web page.
+    Page,
+    /// `/feed.atom`, the Atom feed.
+    Feed,
+}
+
+impl Endpoint {
+    /// Results per answer when `limit` is not given.
+    pub const fn default_limit(self) -> usize {
+        match self {
+            Endpoint::Api | Endpoint::Page => 10,
+            Endpoint::Feed => 20,
+        }
+    }
+
+    /// The path it is served at.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Endpoint::Api => "/api/search",
+            Endpoint::Page => "/",
+            Endpoint::Feed => "/feed.atom",
+        }
+    }
+}
 
 /// The parameters of a search, checked.
 #[derive(Debug, Clone)]
@@ -40,24 +84,29 @@ pub struct SearchParams {
     pub sort: Sort,
     /// The page asks for its results fragment only (search-as-you-type).
     pub partial: bool,
-    /// The page size when `limit` is not given (not written into links).
-    default_limit: usize,
+    /// The endpoint read, whose default page size links leave out.
+    endpoint: Endpoint,
 }
 
 impl SearchParams {
-    /// Reads and checks a raw query string (`None`: no `?` at all).
-    pub fn parse(raw: Option<&str>, default_limit: usize) -> Result<SearchParams, ApiError> {
-        let mut p = SearchParams {
+    /// No parameters: what `endpoint` answers by default.
+    pub fn defaults(endpoint: Endpoint) -> SearchParams {
+        SearchParams {
             q: None,
-            limit: default_limit,
+            limit: endpoint.default_limit(),
             offset: 0,
             langs: Vec::new(),
             since: None,
             until: None,
-            sort: Sort::Relevance,
+            sort: Sort::default(),
             partial: false,
-            default_limit,
-        };
+            endpoint,
+        }
+    }
+
+    /// Reads and checks a raw query string (`None`: no `?` at all).
+    pub fn parse(raw: Option<&str>, endpoint: Endpoint) -> Result<SearchParams, ApiError> {
+        let mut p = SearchParams::defaults(endpoint);
         let mut seen: Vec<&'static str> = Vec::new();
         for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let name: &'static str = match key.as_ref() {
@@ -108,16 +157,15 @@ impl SearchParams {
                     p.until = Some((v.to_string(), date("until", v, true)?))
                 }
                 "sort" if !v.is_empty() => {
-                    p.sort = match v.to_ascii_lowercase().as_str() {
-                        "relevance" => Sort::Relevance,
-                        "date" => Sort::Date,
-                        _ => {
-                            return Err(ApiError::param(
+                    p.sort = SORTS
+                        .into_iter()
+                        .find(|s| sort_name(*s).eq_ignore_ascii_case(v))
+                        .ok_or_else(|| {
+                            ApiError::param(
                                 "sort",
                                 format!("expected `relevance` or `date`, got {}", echo(v)),
-                            ))
-                        }
-                    }
+                            )
+                        })?;
                 }
                 "partial" => p.partial = !v.is_empty() && v != "0",
                 _ => {}
@@ -129,6 +177,25 @@ impl SearchParams {
             }
         }
         Ok(p)
+    }
+
+    /// What is left of a query string that failed to parse: only the query
+    /// text (cut to the longest accepted) and the `partial` flag, so that the
+    /// page can show the error with what the user typed still in the box.
+    pub fn salvage(raw: Option<&str>, endpoint: Endpoint) -> SearchParams {
+        let mut p = SearchParams::defaults(endpoint);
+        let raw = raw.unwrap_or("");
+        p.q = form_urlencoded::parse(raw.as_bytes())
+            .find(|(k, _)| k == "q")
+            .map(|(_, q)| {
+                let mut end = q.len().min(MAX_QUERY_BYTES);
+                while !q.is_char_boundary(end) {
+                    end -= 1;
+                }
+                q[..end].to_string()
+            });
+        p.partial = raw.contains("partial=1");
+        p
     }
 
     /// The query text, required.
@@ -157,40 +224,85 @@ impl SearchParams {
         }
     }
 
-    /// The parameters as a query string (without `?`), leaving out defaults
-    /// and `partial`, so that links stay short and canonical.
-    pub fn to_query_string(&self) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
+    /// The parameters as `(name, value)` pairs, in a fixed order, leaving
+    /// out defaults and `partial` so that links stay short and canonical;
+    /// `limit` is left out only when it is the endpoint's default and
+    /// `explicit_limit` is false.
+    fn pairs(&self, explicit_limit: bool) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
         if let Some(q) = &self.q {
-            s.append_pair("q", q);
+            pairs.push(("q", q.clone()));
         }
         for l in &self.langs {
-            s.append_pair("lang", l);
+            pairs.push(("lang", l.clone()));
         }
         if let Some((raw, _)) = &self.since {
-            s.append_pair("since", raw);
+            pairs.push(("since", raw.clone()));
         }
         if let Some((raw, _)) = &self.until {
-            s.append_pair("until", raw);
+            pairs.push(("until", raw.clone()));
         }
-        if self.sort == Sort::Date {
-            s.append_pair("sort", "date");
+        if self.sort != Sort::default() {
+            pairs.push(("sort", sort_name(self.sort).to_string()));
         }
-        if self.limit != self.default_limit {
-            s.append_pair("limit", &self.limit.to_string());
+        if explicit_limit || self.limit != self.endpoint.default_limit() {
+            pairs.push(("limit", self.limit.to_string()));
         }
         if self.offset != 0 {
-            s.append_pair("offset", &self.offset.to_string());
+            pairs.push(("offset", self.offset.to_string()));
         }
-        s.finish()
+        pairs
     }
 
-    /// A copy with `edit` applied, as a query string: for links that narrow,
-    /// widen, sort or page the current search.
-    pub fn with(&self, edit: impl FnOnce(&mut SearchParams)) -> String {
+    /// The parameters as a query string (without `?`): see [`Self::pairs`].
+    pub fn to_query_string(&self) -> String {
+        encode(&self.pairs(false))
+    }
+
+    /// The parameters a search form carries besides its `q` box: a new
+    /// search keeps the filters, sort and page size, from the first result.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = self.pairs(false);
+        pairs.retain(|(name, _)| !matches!(*name, "q" | "offset"));
+        pairs
+    }
+
+    /// A copy with `edit` applied: for links that narrow, widen, sort or
+    /// page the current search.
+    pub fn with(&self, edit: impl FnOnce(&mut SearchParams)) -> SearchParams {
         let mut copy = self.clone();
         edit(&mut copy);
-        copy.to_query_string()
+        copy
+    }
+
+    /// The URL of these parameters on their own endpoint, from the root.
+    pub fn url(&self) -> String {
+        with_query(self.endpoint.path(), &self.to_query_string())
+    }
+
+    /// The URL of the same search on another endpoint, from its first
+    /// result and at that endpoint's default page size, which the URL names:
+    /// links between the page and the feed have always been written so, and
+    /// feed readers know a feed by its URL. The feed always lists the newest
+    /// first, so a link to it carries no sort.
+    pub fn url_on(&self, target: Endpoint) -> String {
+        let copy = self.with(|c| {
+            c.endpoint = target;
+            c.offset = 0;
+            c.limit = target.default_limit();
+            if target == Endpoint::Feed {
+                c.sort = Sort::default();
+            }
+        });
+        with_query(target.path(), &encode(&copy.pairs(true)))
+    }
+
+    /// The feed's stable id for this search (`urn:veille:search:...`).
+    pub fn search_urn(&self) -> String {
+        format!(
+            "urn:veille:search:{}",
+            utf8_percent_encode(&self.to_query_string(), PATH_SAFE)
+        )
     }
 
     /// Sets the date range to one calendar month (`YYYY-MM`).
@@ -215,6 +327,70 @@ impl SearchParams {
             }
             _ => false,
         }
+    }
+}
+
+/// Every sort order, as `sort=` names them.
+const SORTS: [Sort; 2] = [Sort::Relevance, Sort::Date];
+
+/// The value of `sort=` for a sort order.
+pub fn sort_name(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "relevance",
+        Sort::Date => "date",
+    }
+}
+
+/// `path?query`, or `path` alone for an empty query.
+fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// `(name, value)` pairs as a query string.
+fn encode(pairs: &[(&str, String)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// The URL of a stored article served by the API, from the root.
+pub fn article_url(id: &str) -> String {
+    format!("{ARTICLES_PATH}{}", utf8_percent_encode(id, PATH_SAFE))
+}
+
+/// A stable id for an article that has no web URL (`urn:veille:article:...`).
+pub fn article_urn(id: &str) -> String {
+    format!("urn:veille:article:{}", utf8_percent_encode(id, PATH_SAFE))
+}
+
+/// True for the URLs an article link may point to: `http(s)` only, so that
+/// a `javascript:` or `data:` URL in an article never becomes a link.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// `http://HOST` from the request's `Host` header when it looks like a host
+/// name or address, else `fallback` (the listening address): the base of
+/// absolute links, which a feed needs.
+pub fn base_url(headers: &HeaderMap, fallback: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        });
+    match host {
+        Some(h) => format!("http://{h}"),
+        None => fallback.to_string(),
     }
 }
 
@@ -274,7 +450,7 @@ mod tests {
     use super::*;
 
     fn parse(raw: &str) -> Result<SearchParams, ApiError> {
-        SearchParams::parse(Some(raw), 10)
+        SearchParams::parse(Some(raw), Endpoint::Page)
     }
 
     fn bad(raw: &str) -> &'static str {
@@ -298,18 +474,24 @@ mod tests {
 
     #[test]
     fn names_the_bad_parameter() {
-        assert_eq!(bad("limit=-1"), "limit");
-        assert_eq!(bad("limit=abc"), "limit");
-        assert_eq!(bad("limit=101"), "limit");
-        assert_eq!(bad("offset=-5"), "offset");
-        assert_eq!(bad("offset=1e3"), "offset");
-        assert_eq!(bad("offset=99999999999999999999999"), "offset");
-        assert_eq!(bad("lang=klingon"), "lang");
-        assert_eq!(bad("since=yesterday"), "since");
-        assert_eq!(bad("sort=random"), "sort");
-        assert_eq!(bad("q=a&q=b"), "q");
-        assert_eq!(bad("since=2025-02-01&until=2025-01-01"), "until");
-        assert_eq!(bad(&format!("q={}", "a".repeat(MAX_QUERY_BYTES + 1))), "q");
+        let too_long = format!("q={}", "a".repeat(MAX_QUERY_BYTES + 1));
+        let cases = [
+            ("limit=-1", "limit"),
+            ("limit=abc", "limit"),
+            ("limit=101", "limit"),
+            ("offset=-5", "offset"),
+            ("offset=1e3", "offset"),
+            ("offset=99999999999999999999999", "offset"),
+            ("lang=klingon", "lang"),
+            ("since=yesterday", "since"),
+            ("sort=random", "sort"),
+            ("q=a&q=b", "q"),
+            ("since=2025-02-01&until=2025-01-01", "until"),
+            (too_long.as_str(), "q"),
+        ];
+        for (raw, name) in cases {
+            assert_eq!(bad(raw), name, "{raw}");
+        }
     }
 
     #[test]
@@ -332,7 +514,91 @@ mod tests {
         assert_eq!(again.q.as_deref(), Some("a&b c"));
         assert_eq!(again.langs, ["fr"]);
         assert_eq!((again.sort, again.offset), (Sort::Date, 20));
-        assert!(!p.with(|p| p.offset = 0).contains("offset"));
+        assert!(!p.with(|p| p.offset = 0).url().contains("offset"));
+        assert_eq!(
+            p.url(),
+            "/?q=a%26b+c&lang=fr&sort=date&offset=20",
+            "own endpoint, default limit left out"
+        );
+    }
+
+    #[test]
+    fn links_between_endpoints_name_the_page_size() {
+        let page = parse("q=cloud&sort=date&offset=30").unwrap();
+        assert_eq!(page.url_on(Endpoint::Feed), "/feed.atom?q=cloud&limit=20");
+        let feed = SearchParams::parse(Some("q=cloud&sort=date"), Endpoint::Feed).unwrap();
+        assert_eq!(feed.url(), "/feed.atom?q=cloud&sort=date");
+        assert_eq!(feed.url_on(Endpoint::Page), "/?q=cloud&sort=date&limit=10");
+        assert_eq!(
+            SearchParams::defaults(Endpoint::Feed).url(),
+            "/feed.atom",
+            "no `?` without parameters"
+        );
+        assert_eq!(
+            feed.search_urn(),
+            "urn:veille:search:q%3Dcloud%26sort%3Ddate"
+        );
+    }
+
+    #[test]
+    fn form_fields_keep_filters_but_not_the_query_or_offset() {
+        let p = parse("q=x&lang=de&until=2025-01-31&limit=5&offset=10").unwrap();
+        let fields = p.form_fields();
+        let names: Vec<_> = fields.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["lang", "until", "limit"]);
+    }
+
+    #[test]
+    fn article_links_keep_slashes_and_encode_the_rest() {
+        let cases = [
+            (
+                article_url("notes.jsonl#1"),
+                "/api/articles/notes.jsonl%231",
+            ),
+            (article_url("a/b c"), "/api/articles/a/b%20c"),
+            (article_urn("a/b c"), "urn:veille:article:a/b%20c"),
+        ];
+        for (link, expected) in cases {
+            assert_eq!(link, expected);
+        }
+    }
+
+    #[test]
+    fn only_web_urls_are_links() {
+        let cases = [
+            ("https://example.org/a", true),
+            ("HTTP://example.org", true),
+            ("javascript:alert(1)", false),
+            (" javascript:alert(1)", false),
+            ("data:text/html,<script>", false),
+            ("https://exa mple.org", false),
+        ];
+        for (url, web) in cases {
+            assert_eq!(is_web_url(url), web, "{url}");
+        }
+    }
+
+    #[test]
+    fn hostile_host_headers_are_ignored() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "evil.example\"><x".parse().unwrap());
+        assert_eq!(base_url(&h, "http://127.0.0.1:1"), "http://127.0.0.1:1");
+        h.insert(header::HOST, "news.local:7700".parse().unwrap());
+        assert_eq!(base_url(&h, "x"), "http://news.local:7700");
+    }
+
+    #[test]
+    fn salvage_keeps_what_was_typed() {
+        let p = SearchParams::salvage(Some("q=%3Cb%3E&limit=-1&partial=1"), Endpoint::Page);
+        assert_eq!(p.q.as_deref(), Some("<b>"));
+        assert!(p.partial);
+        assert_eq!(p.limit, Endpoint::Page.default_limit());
+        assert_eq!(SearchParams::salvage(None, Endpoint::Page).q, None);
+        let long = format!("q={}", "é".repeat(MAX_QUERY_BYTES));
+        let cut = SearchParams::salvage(Some(&long), Endpoint::Page)
+            .q
+            .unwrap();
+        assert!(cut.len() <= MAX_QUERY_BYTES && cut.starts_with('é'));
     }
 
     #[test]
