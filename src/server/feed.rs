@@ -3,7 +3,7 @@
 //! no query, the newest articles of the whole index.
 //!
 //! The XML is written with quick-xml's writer, which escapes every text and
-//! attribute value; [`xml_chars`] first drops the characters XML 1.0 forbids
+//! attribute value; `xml_chars` first drops the characters XML 1.0 forbids
 //! (a stray control character in one article must not make the whole feed
 //! unreadable). Links and ids come from [`params`](super::params).
 

@@ -254,7 +254,7 @@ impl SearchParams {
         pairs
     }
 
-    /// The parameters as a query string (without `?`): see [`Self::pairs`].
+    /// The parameters as a query string (without `?`), defaults left out.
     pub fn to_query_string(&self) -> String {
         encode(&self.pairs(false))
     }
