@@ -161,9 +161,22 @@ mod tests {
         Store::open_for_one_search(path).map(drop)
     }
 
-    fn write(dir: &Path, name: &str, text: &str) {
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::write(dir.join(name), text).unwrap();
+    /// A temporary folder with `docs/` (one article) and the path of an
+    /// index `idx/` beside it, made from `docs/` when `indexed`.
+    fn setup(indexed: bool) -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let docs = tmp.path().join("docs");
+        let idx = tmp.path().join("idx");
+        std::fs::create_dir_all(&docs).unwrap();
+        std::fs::write(
+            docs.join("a.txt"),
+            "Un article sur les claviers mécaniques.\n",
+        )
+        .unwrap();
+        if indexed {
+            writer::run(&IndexOptions::new(&docs, &idx)).unwrap();
+        }
+        (tmp, docs, idx)
     }
 
     /// The outcome, and the events seen in order.
@@ -182,11 +195,7 @@ mod tests {
 
     #[test]
     fn a_ready_index_is_opened_as_it_is() {
-        let tmp = tempfile::tempdir().unwrap();
-        let docs = tmp.path().join("docs");
-        let idx = tmp.path().join("idx");
-        write(&docs, "a.txt", "Un article sur les claviers mécaniques.\n");
-        writer::run(&IndexOptions::new(&docs, &idx)).unwrap();
+        let (_tmp, docs, idx) = setup(true);
         let (opened, events) = events_of(Some(&idx), Source::Folder(&docs));
         let opened = opened.unwrap();
         assert!(!opened.built);
@@ -196,10 +205,7 @@ mod tests {
 
     #[test]
     fn a_missing_index_is_built_from_the_folder_or_is_an_error() {
-        let tmp = tempfile::tempdir().unwrap();
-        let docs = tmp.path().join("docs");
-        let idx = tmp.path().join("idx");
-        write(&docs, "a.txt", "Un article sur les claviers mécaniques.\n");
+        let (_tmp, docs, idx) = setup(false);
         let (opened, _) = events_of(Some(&idx), Source::Recorded);
         assert!(matches!(opened, Err(Error::NoIndex(p)) if p == idx));
         let (opened, events) = events_of(Some(&idx), Source::Folder(&docs));
@@ -209,11 +215,7 @@ mod tests {
 
     #[test]
     fn an_index_of_another_format_is_rebuilt_from_its_recorded_folders() {
-        let tmp = tempfile::tempdir().unwrap();
-        let docs = tmp.path().join("docs");
-        let idx = tmp.path().join("idx");
-        write(&docs, "a.txt", "Un article sur les claviers mécaniques.\n");
-        writer::run(&IndexOptions::new(&docs, &idx)).unwrap();
+        let (_tmp, docs, idx) = setup(true);
         let meta = idx.join(META_FILE);
         let downgrade = || {
             let text = std::fs::read_to_string(&meta).unwrap();
