@@ -1,7 +1,9 @@
 //! veille: a language-aware full-text search engine for tech news.
 //!
-//! The library does all the work; the `veille` binary only parses arguments
-//! and turns results into exit codes. The folders follow the two flows:
+//! The library does all the work, with typed options and errors; the
+//! `veille` binary (`src/main.rs`, `src/cli/`) parses the command line,
+//! reports errors and turns outcomes into exit codes. The folders follow
+//! the two flows:
 //!
 //! - ingestion → analysis → index: [`ingest`] finds and parses files into
 //!   [`Article`]s, [`analysis`] detects their language and turns text into
@@ -13,7 +15,6 @@
 //! [`eval`].
 
 pub mod analysis;
-pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod export;

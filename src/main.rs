@@ -1,6 +1,9 @@
-//! The `veille` binary: all the work is in the library; this only turns the
-//! outcome of a command into the process's exit code.
+//! The `veille` binary: the command line over the library. All the work is
+//! in the library; [`cli`] parses the arguments, runs one command and turns
+//! its outcome into the process's exit code.
+
+mod cli;
 
 fn main() {
-    std::process::exit(veille::cli::main());
+    std::process::exit(cli::main());
 }

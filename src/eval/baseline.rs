@@ -10,7 +10,6 @@
 use std::fs;
 use std::path::Path;
 
-use anyhow::{bail, Context};
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -20,6 +19,9 @@ use tantivy::tokenizer::{
     TextAnalyzer, TokenStream,
 };
 use tantivy::{doc, Index, IndexReader, TantivyDocument};
+
+use super::qrels::FormatError;
+use crate::error::{Error, Result};
 
 /// Memory budget of the writer that fills a baseline index.
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -36,24 +38,22 @@ pub struct Doc {
 
 /// Reads a JSON Lines file of `{"id", "title", "text"}` records. Blank
 /// lines are skipped; a malformed one is an error naming its line.
-pub fn read_docs(path: &Path) -> anyhow::Result<Vec<Doc>> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+pub fn read_docs(path: &Path) -> Result<Vec<Doc>> {
+    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let doc: Doc = serde_json::from_str(line).with_context(|| {
-            format!(
-                "{}: line {}: expected a JSON object with a string `id`, `title` and `text`",
-                path.display(),
-                i + 1
-            )
+        let doc: Doc = serde_json::from_str(line).map_err(|e| FormatError {
+            file: path.display().to_string(),
+            line: i + 1,
+            message: format!("expected a JSON object with a string `id`, `title` and `text` ({e})"),
         })?;
         docs.push(doc);
     }
     if docs.is_empty() {
-        bail!("{}: no documents", path.display());
+        return Err(Error::NoDocuments(path.to_path_buf()));
     }
     Ok(docs)
 }
@@ -262,7 +262,7 @@ mod tests {
             "{\"id\":\"a\",\"title\":\"t\",\"text\":\"x\"}\n\n{\"title\":\"t\"}\n",
         )
         .unwrap();
-        let err = format!("{:#}", read_docs(&path).unwrap_err());
+        let err = read_docs(&path).unwrap_err().to_string();
         assert!(err.contains("docs.jsonl: line 3"), "{err}");
         fs::write(&path, "{\"id\":\"a\",\"text\":\"x\"}\n").unwrap();
         assert_eq!(read_docs(&path).unwrap()[0].title, "");

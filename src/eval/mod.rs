@@ -4,9 +4,9 @@
 //! Each question of a queries file goes through the same [`Engine`] as
 //! `veille search`; its top [`metrics::DEPTH`] hits are scored against TREC
 //! qrels with trec_eval's definitions (MRR@10, nDCG@10, MAP@100,
-//! Recall@100). With `--baseline`, the same questions also run against
-//! plain tantivy over the same documents ([`baseline`]), in the same run, so
-//! that the figures can be compared line for line.
+//! Recall@100). Given the documents that were indexed, the same questions
+//! also run against plain tantivy over them ([`baseline`]), in the same
+//! run, so that the figures can be compared line for line.
 
 pub mod baseline;
 pub mod metrics;
@@ -15,44 +15,17 @@ pub mod qrels;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
-use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use self::baseline::{Analysis, Baseline};
 use self::metrics::Summary;
 use self::qrels::{Judgments, Qrels, Query};
+use crate::error::{Error, Result};
 use crate::search::{Engine, SearchOptions};
-
-/// Arguments of `veille eval`.
-#[derive(Debug, Args)]
-pub struct EvalArgs {
-    /// Queries, one `id<TAB>question` per line.
-    #[arg(long, value_name = "FILE")]
-    pub queries: PathBuf,
-    /// Relevance judgments in TREC qrels format (`query-id 0 doc-id grade`).
-    #[arg(long, value_name = "FILE")]
-    pub qrels: PathBuf,
-    /// Index folder.
-    #[arg(long, default_value = crate::cli::DEFAULT_INDEX)]
-    pub index: PathBuf,
-    /// Also measure plain tantivy over these documents (JSON Lines of
-    /// `{"id", "title", "text"}`: the documents that were indexed).
-    #[arg(long, value_name = "DOCS.jsonl")]
-    pub baseline: Option<PathBuf>,
-    /// Also write each system's rankings to DIR as a TREC run file
-    /// (`veille.run`, `tantivy-default.run`, `tantivy-french.run`), for
-    /// trec_eval or a closer look at single queries.
-    #[arg(long, value_name = "DIR")]
-    pub runs: Option<PathBuf>,
-    /// One JSON object instead of a table.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// The figures of one system.
 #[derive(Debug, Clone, Serialize)]
@@ -131,45 +104,18 @@ impl Report {
     }
 }
 
-/// Runs the evaluation and prints the metrics.
-pub fn run(args: EvalArgs) -> anyhow::Result<i32> {
-    let queries = read(&args.queries, qrels::parse_queries)?;
-    let qrels = read(&args.qrels, qrels::parse_qrels)?;
-    // Read the baseline documents before the long part, so that a bad file
-    // fails fast.
-    let docs = match &args.baseline {
-        Some(path) => Some(baseline::read_docs(path)?),
-        None => None,
-    };
-    let engine = crate::cli::open_for_search(Some(&args.index))?;
-    let evaluation = evaluate(&engine, &queries, &qrels, docs.as_deref())?;
-    if let Some(dir) = &args.runs {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for run in &evaluation.runs {
-            let path = dir.join(format!("{}.run", run.system.replace(' ', "-")));
-            let mut file = io::BufWriter::new(
-                fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
-            );
-            run.write_trec(&mut file)
-                .and_then(|()| file.flush())
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-    }
-    let mut out = io::stdout().lock();
-    if args.json {
-        evaluation.report.write_json(&mut out)?;
-    } else {
-        evaluation.report.write_human(&mut out)?;
-    }
-    out.flush()?;
-    Ok(crate::cli::EXIT_OK)
+/// Reads a queries file (`id<TAB>question` per line).
+pub fn read_queries(path: &Path) -> Result<Vec<Query>> {
+    read(path, qrels::parse_queries)
 }
 
-fn read<T>(
-    path: &Path,
-    parse: fn(&Path, &str) -> Result<T, qrels::FormatError>,
-) -> anyhow::Result<T> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+/// Reads relevance judgments in TREC qrels format.
+pub fn read_qrels(path: &Path) -> Result<Qrels> {
+    read(path, qrels::parse_qrels)
+}
+
+fn read<T>(path: &Path, parse: fn(&Path, &str) -> Result<T, qrels::FormatError>) -> Result<T> {
+    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Ok(parse(path, &text)?)
 }
 
@@ -183,9 +129,15 @@ pub struct Run {
 }
 
 impl Run {
+    /// The system's name as one word: the last column of its run file, and
+    /// the name of that file.
+    pub fn tag(&self) -> String {
+        self.system.replace(' ', "-")
+    }
+
     /// The rankings in TREC run format: `query Q0 doc rank score system`.
     pub fn write_trec(&self, out: &mut impl Write) -> io::Result<()> {
-        let tag = self.system.replace(' ', "-");
+        let tag = self.tag();
         for (query, ranking) in &self.rankings {
             for (i, (doc, score)) in ranking.iter().enumerate() {
                 writeln!(out, "{query} Q0 {doc} {} {score} {tag}", i + 1)?;
@@ -203,6 +155,25 @@ pub struct Evaluation {
     pub runs: Vec<Run>,
 }
 
+impl Evaluation {
+    /// Writes each system's rankings into `dir` (created if needed) as a
+    /// TREC run file named after it: `veille.run`, `tantivy-default.run`,
+    /// `tantivy-french.run`.
+    pub fn write_runs(&self, dir: &Path) -> Result<()> {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        for run in &self.runs {
+            let path = dir.join(format!("{}.run", run.tag()));
+            let written = fs::File::create(&path).and_then(|file| {
+                let mut out = io::BufWriter::new(file);
+                run.write_trec(&mut out)?;
+                out.flush()
+            });
+            written.map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
 /// Runs every query that has a relevant document through veille and, when
 /// `docs` are given, through both plain-tantivy baselines.
 pub fn evaluate(
@@ -210,7 +181,7 @@ pub fn evaluate(
     queries: &[Query],
     qrels: &Qrels,
     docs: Option<&[baseline::Doc]>,
-) -> anyhow::Result<Evaluation> {
+) -> Result<Evaluation> {
     let judged: Vec<(&Query, &Judgments)> = queries
         .iter()
         .filter_map(|q| Some((q, qrels.get(&q.id)?)))
@@ -237,7 +208,7 @@ pub fn evaluate(
         .map(|(q, _)| {
             let results = engine
                 .search(&q.text, &opts)
-                .with_context(|| format!("query {}: {:?}", q.id, q.text))?;
+                .map_err(|e| failed("veille", format!("query {}: {:?}", q.id, q.text), e))?;
             let ranking = results
                 .hits
                 .into_iter()
@@ -245,7 +216,7 @@ pub fn evaluate(
                 .collect();
             Ok((ranking, results.relaxed))
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<Result<_>>()?;
     let elapsed = started.elapsed();
     let relaxed = answers.iter().filter(|(_, r)| *r).count();
     let rankings = answers.into_iter().map(|(r, _)| r).collect();
@@ -253,16 +224,17 @@ pub fn evaluate(
 
     if let Some(docs) = docs {
         for analysis in Analysis::ALL {
+            let name = analysis.name();
             let b = Baseline::build(docs, analysis)
-                .with_context(|| format!("building the {} baseline", analysis.name()))?;
+                .map_err(|e| failed(name, "building its index".into(), e.into()))?;
             let started = Instant::now();
             let rankings = judged
                 .par_iter()
                 .map(|(q, _)| {
                     b.search(&q.text, metrics::DEPTH)
-                        .with_context(|| format!("{}: query {}", analysis.name(), q.id))
+                        .map_err(|e| failed(name, format!("query {}", q.id), e.into()))
                 })
-                .collect::<anyhow::Result<_>>()?;
+                .collect::<Result<_>>()?;
             runs.push((
                 to_run(analysis.name(), &judged, rankings),
                 None,
@@ -290,6 +262,15 @@ pub fn evaluate(
         },
         runs: runs.into_iter().map(|(run, _, _)| run).collect(),
     })
+}
+
+/// A system's failure at one step of the evaluation.
+fn failed(system: &str, step: String, source: Error) -> Error {
+    Error::Evaluation {
+        system: system.to_string(),
+        step,
+        source: Box::new(source),
+    }
 }
 
 fn to_run(system: &str, judged: &[(&Query, &Judgments)], rankings: Vec<Vec<(String, f32)>>) -> Run {

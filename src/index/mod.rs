@@ -2,8 +2,10 @@
 //!
 //! [`schema`] names the fields, [`store`] opens and creates the index folder,
 //! [`writer`] adds, updates and removes the articles of a folder of files,
+//! [`open`] opens an index to search it (building it when there is none),
 //! and [`stats`] counts what the index holds.
 
+pub mod open;
 pub mod schema;
 pub mod stats;
 pub mod store;

@@ -19,6 +19,12 @@ use crate::index::schema::{Fields, FORMAT_VERSION};
 /// Name of veille's own metadata file inside the index folder.
 pub const META_FILE: &str = "veille.json";
 
+/// The index folder used when none is named.
+pub const DEFAULT_INDEX: &str = "index";
+/// The folder of articles indexed when none is named; the default index is
+/// built from it when a search finds no index yet.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
 /// Contents of `veille.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoreMeta {
@@ -214,6 +220,13 @@ impl Store {
         dir_size(&self.path)
     }
 
+    /// The folders the index at `path` records it was made from, read even
+    /// when the index is of another format (so that it can be rebuilt);
+    /// empty when its metadata cannot be read.
+    pub fn recorded_roots(path: &Path) -> Vec<PathBuf> {
+        read_meta(path).map(|m| m.roots).unwrap_or_default()
+    }
+
     /// Time of the last commit, from its payload.
     pub fn last_update(&self) -> Option<String> {
         let metas = self.index.load_metas().ok()?;
@@ -277,16 +290,10 @@ fn wipe_or_check(path: &Path, wipe: bool) -> Result<()> {
     let is_index = names.iter().any(|n| n == "meta.json" || n == META_FILE);
     let foreign = names.iter().find(|n| !looks_like_index_file(n));
     if !is_index || foreign.is_some() {
-        return Err(Error::param(
-            "--index",
-            format!(
-                "{} is not empty and does not look like a veille index{}; refusing to overwrite it",
-                path.display(),
-                foreign
-                    .map(|n| format!(" (it contains {n})"))
-                    .unwrap_or_default()
-            ),
-        ));
+        return Err(Error::NotAnIndexFolder {
+            path: path.to_path_buf(),
+            found: foreign.cloned(),
+        });
     }
     if !wipe {
         return Ok(());

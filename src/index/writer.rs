@@ -288,7 +288,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::param("--threads", e.to_string()))?;
+        .map_err(Error::ThreadPool)?;
     let bar = progress_bar(opts.progress, work.len() as u64);
     let mut pending_docs = 0usize;
     let mut last_commit = Instant::now();

@@ -1,9 +1,10 @@
 //! The search daemon (`veille serve`): a JSON API, a web page and Atom feeds
 //! over one index, kept fresh by the index reader's reload policy (commits
-//! made by `veille index` in another process) and, with `--watch DIR`, by a
-//! file watcher that indexes changes as they land.
+//! made by `veille index` in another process) and, when it watches a
+//! folder, by a file watcher that indexes changes as they land.
 //!
-//! This module starts and stops the daemon and builds the router; each
+//! This module starts and stops the daemon ([`serve`]) and builds the
+//! router; the caller opens the index (see [`crate::index::open`]). Each
 //! endpoint family lives in a file of its own ([`api`], [`page`], [`feed`]),
 //! as do the query parameters ([`params`]), the error type ([`error`]),
 //! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
@@ -25,13 +26,11 @@ mod slow;
 pub mod watch;
 
 use std::future::IntoFuture;
-use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
@@ -39,15 +38,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use axum::Router;
-use clap::Args;
 use tokio::sync::Semaphore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::cli::{self, DEFAULT_INDEX};
-use crate::index::store::{Probe, Store};
-use crate::index::writer::{self, IndexOptions};
-use crate::render;
+use crate::error::Error;
 use crate::search::{Engine, Results, SearchOptions};
 use error::ApiError;
 
@@ -62,32 +57,29 @@ const LOG_URI_CHARS: usize = 300;
 /// request that is still running); never set it in production.
 pub const TEST_DELAY_ENV: &str = "VEILLE_SERVE_TEST_DELAY_MS";
 
-/// Arguments of `veille serve`.
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Index folder (default `index`). When it does not exist it is built
-    /// from the --watch folder, or from `corpus/` for the default index.
-    #[arg(long)]
-    pub index: Option<PathBuf>,
-    /// Watch this folder and index new, changed and deleted files as they
-    /// land (also catches up with changes made while the daemon was down).
-    #[arg(long, value_name = "DIR")]
-    pub watch: Option<PathBuf>,
-    /// Address to listen on, IP:PORT. Loopback by default; port 0 picks a
-    /// free port (the first line printed says which).
-    #[arg(long, default_value = DEFAULT_ADDR)]
+/// How to run the daemon over an open index.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The folder of the index served (named in the log; a watcher indexes
+    /// into it).
+    pub index: PathBuf,
+    /// Address to listen on; port 0 picks a free port.
     pub addr: SocketAddr,
-    /// Allow cross-origin requests from this origin, e.g.
-    /// `https://example.org` (repeatable; `*` for any). Off by default.
-    #[arg(long, value_name = "ORIGIN")]
-    pub cors: Vec<String>,
-    /// Longest a request may take before it is answered 503, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub timeout: u64,
-    /// Memory for recently answered searches, in MiB; a repeated search is
-    /// answered from it until the index changes. 0 turns it off.
-    #[arg(long, value_name = "MIB", default_value_t = cache::DEFAULT_CACHE_MB)]
+    pub http: HttpConfig,
+    /// Memory for recently answered searches, in MiB; 0 turns it off.
     pub cache_mb: u64,
+    /// The folder to index as it changes, if any.
+    pub watch: Option<WatchOptions>,
+}
+
+/// The folder a daemon watches.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    pub dir: PathBuf,
+    /// Start with a run over the whole folder, for the changes made while
+    /// no daemon was watching (not needed when the index was just built
+    /// from it).
+    pub catch_up: bool,
 }
 
 /// What handlers share.
@@ -177,14 +169,26 @@ impl AppState {
 pub struct HttpConfig {
     /// Longest a request may take.
     pub timeout: Duration,
-    /// Origins allowed to make cross-origin requests; empty: CORS off.
-    pub cors: Vec<String>,
+    /// Cross-origin requests allowed, when any are.
+    cors: Option<CorsLayer>,
+}
+
+impl HttpConfig {
+    /// Settings with a time limit per request, allowing cross-origin
+    /// requests from `cors_origins` (`*`: any; none: CORS off). A malformed
+    /// origin is an error.
+    pub fn new(timeout: Duration, cors_origins: &[String]) -> crate::Result<HttpConfig> {
+        Ok(HttpConfig {
+            timeout,
+            cors: cors_layer(cors_origins)?,
+        })
+    }
 }
 
 /// Builds the application: every route, with logging, time limits, body
 /// limits, security headers and (when asked for) CORS. Kept apart from the
 /// socket so that it can be driven directly.
-pub fn router(state: AppState, config: &HttpConfig) -> anyhow::Result<Router> {
+pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mut app = Router::new()
         .route("/", get(page::index))
         .route("/feed.atom", get(feed::atom))
@@ -196,16 +200,15 @@ pub fn router(state: AppState, config: &HttpConfig) -> anyhow::Result<Router> {
         .with_state(state)
         .layer(middleware::from_fn_with_state(config.timeout, time_limit))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
-    if let Some(cors) = cors_layer(&config.cors)? {
-        app = app.layer(cors);
+    if let Some(cors) = &config.cors {
+        app = app.layer(cors.clone());
     }
-    Ok(app
-        .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(log_request)))
+    app.layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(log_request))
 }
 
-/// The CORS layer for `--cors` origins, or `None` when there are none.
-fn cors_layer(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+/// The CORS layer for these origins, or `None` when there are none.
+fn cors_layer(origins: &[String]) -> crate::Result<Option<CorsLayer>> {
     if origins.is_empty() {
         return Ok(None);
     }
@@ -223,9 +226,9 @@ fn cors_layer(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
                 rest.is_empty() || rest.contains(['/', '?', '#', ' ', '*'])
             });
         if !valid {
-            bail!("--cors: {origin:?} is not an origin (expected e.g. https://example.org or *)");
+            return Err(Error::BadOrigin(origin.clone()));
         }
-        values.push(HeaderValue::from_str(o).with_context(|| format!("--cors: {origin:?}"))?);
+        values.push(HeaderValue::from_str(o).map_err(|_| Error::BadOrigin(origin.clone()))?);
     }
     Ok(Some(layer.allow_origin(AllowOrigin::list(values))))
 }
@@ -278,72 +281,14 @@ async fn log_request(req: Request, next: Next) -> Response {
     response
 }
 
-/// Sends the first line of output: scripts and tests read the address
-/// (useful with port 0) from it.
-fn announce(addr: SocketAddr) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "veille: listening on http://{addr}");
-    let _ = out.flush();
-}
-
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("VEILLE_LOG")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .try_init();
-}
-
-/// Opens the index, building it first when it is missing: from the watched
-/// folder with `--watch`, else as `veille search` does (from `corpus/` for
-/// the default index). Returns the engine and whether the watcher still has
-/// to catch up with the folder.
-fn open_engine(index: Option<&Path>, watch: Option<&Path>) -> anyhow::Result<(Engine, bool)> {
-    let Some(dir) = watch else {
-        return Ok((cli::open_for_search(index)?, false));
-    };
-    if !dir.is_dir() {
-        bail!("--watch: {} is not a directory", dir.display());
-    }
-    let path = index.unwrap_or(Path::new(DEFAULT_INDEX));
-    let catch_up = match Store::probe(path) {
-        Probe::Compatible => true,
-        Probe::Missing | Probe::Incompatible(_) => {
-            tracing::info!("building {} from {}", path.display(), dir.display());
-            let mut opts = IndexOptions::new(dir, path);
-            opts.progress = true;
-            let report = writer::run(&opts)
-                .with_context(|| format!("indexing {} into {}", dir.display(), path.display()))?;
-            render::index_report(&mut std::io::stderr().lock(), &report)?;
-            false
-        }
-    };
-    let engine = Engine::open(path).with_context(|| format!("opening {}", path.display()))?;
-    Ok((engine, catch_up))
-}
-
-/// Runs the daemon until it is asked to stop; exits 0 after a graceful
-/// shutdown.
-pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
-    init_logging();
-    if args.timeout == 0 {
-        bail!("--timeout: at least 1 second");
-    }
-    let config = HttpConfig {
-        timeout: Duration::from_secs(args.timeout),
-        cors: args.cors.clone(),
-    };
-    cors_layer(&config.cors)?;
-    let (engine, catch_up) = open_engine(args.index.as_deref(), args.watch.as_deref())?;
-    let index_path = args
-        .index
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+/// Runs the daemon over `engine` until it is asked to stop (SIGINT or
+/// SIGTERM), then returns after a graceful shutdown. `on_listening` is
+/// called with the address once requests are accepted (useful with port 0).
+pub fn serve(
+    engine: Engine,
+    options: ServeOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> crate::Result<()> {
     // Searches are bounded by `AppState::permits` (twice the cores); a
     // blocking pool no larger keeps the threads, and their allocator
     // arenas, from piling up while a finished search's thread is not yet
@@ -354,22 +299,26 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
         .max_blocking_threads(cores * 2 + 2)
         .thread_name("veille-serve")
         .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(serve(args, config, engine, index_path, catch_up))
+        .map_err(|e| Error::system("starting the async runtime", e))?;
+    runtime.block_on(run(engine, options, on_listening))
 }
 
-async fn serve(
-    args: ServeArgs,
-    config: HttpConfig,
+async fn run(
     engine: Engine,
-    index_path: PathBuf,
-    catch_up: bool,
-) -> anyhow::Result<i32> {
-    let mut signals = shutdown::Signals::new().context("installing signal handlers")?;
-    let listener = tokio::net::TcpListener::bind(args.addr)
+    options: ServeOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> crate::Result<()> {
+    let mut signals =
+        shutdown::Signals::new().map_err(|e| Error::system("installing signal handlers", e))?;
+    let listener = tokio::net::TcpListener::bind(options.addr)
         .await
-        .with_context(|| format!("--addr: cannot listen on {}", args.addr))?;
-    let local = listener.local_addr()?;
+        .map_err(|source| Error::Listen {
+            addr: options.addr,
+            source,
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::system("reading the listening address", e))?;
     if !local.ip().is_loopback() {
         tracing::warn!(
             "listening on {local}, which is not a loopback address: anyone who can reach it can search the index"
@@ -379,21 +328,28 @@ async fn serve(
     let state = AppState::new(
         Arc::clone(&engine),
         format!("http://{local}"),
-        args.cache_mb,
+        options.cache_mb,
     );
-    let app = router(state, &config)?;
-    let watcher = match &args.watch {
-        Some(dir) => Some(watch::Watcher::start(dir, &index_path, engine, catch_up)?),
+    let config = options.http;
+    let app = router(state, &config);
+    let watcher = match &options.watch {
+        Some(w) => Some(watch::Watcher::start(
+            &w.dir,
+            &options.index,
+            engine,
+            w.catch_up,
+        )?),
         None => None,
     };
 
-    announce(local);
+    on_listening(local);
     tracing::info!(
         "serving {} on http://{local}{}",
-        index_path.display(),
-        args.watch
+        options.index.display(),
+        options
+            .watch
             .as_ref()
-            .map(|d| format!(", watching {}", d.display()))
+            .map(|w| format!(", watching {}", w.dir.display()))
             .unwrap_or_default()
     );
 
@@ -427,7 +383,7 @@ async fn serve(
         .into_future();
     let grace = config.timeout + Duration::from_secs(5);
     tokio::select! {
-        result = server => result.context("serving HTTP")?,
+        result = server => result.map_err(|e| Error::system("serving HTTP", e))?,
         _ = async {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
@@ -437,10 +393,10 @@ async fn serve(
         tracing::info!("waiting for the watcher to finish its run");
         tokio::task::spawn_blocking(move || watcher.stop_and_join())
             .await
-            .context("stopping the watcher")?;
+            .map_err(|e| Error::system("stopping the watcher", std::io::Error::other(e)))?;
     }
     tracing::info!("stopped");
-    Ok(cli::EXIT_OK)
+    Ok(())
 }
 
 /// Waiting for SIGINT or SIGTERM.

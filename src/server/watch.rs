@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
@@ -51,17 +50,19 @@ impl Watcher {
         index: &Path,
         engine: Arc<Engine>,
         catch_up: bool,
-    ) -> anyhow::Result<Watcher> {
-        let root = dir
-            .canonicalize()
-            .with_context(|| format!("--watch: {}", dir.display()))?;
+    ) -> crate::Result<Watcher> {
+        let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
         let index_abs = index.canonicalize().unwrap_or_else(|_| index.to_path_buf());
         let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-        let mut debouncer = new_debouncer(DEBOUNCE, tx).context("starting the file watcher")?;
+        let watch_error = |source| Error::Watch {
+            path: root.clone(),
+            source,
+        };
+        let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(watch_error)?;
         debouncer
             .watcher()
             .watch(&root, RecursiveMode::Recursive)
-            .with_context(|| format!("watching {}", root.display()))?;
+            .map_err(watch_error)?;
         let stop = Arc::new(AtomicBool::new(false));
         let worker = Worker {
             root,
@@ -78,7 +79,7 @@ impl Watcher {
                 let _debouncer = debouncer;
                 worker.run(rx, catch_up);
             })
-            .context("starting the watcher thread")?;
+            .map_err(|e| Error::system("starting the watcher thread", e))?;
         Ok(Watcher { stop, thread })
     }
 

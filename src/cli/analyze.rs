@@ -1,0 +1,101 @@
+//! `veille analyze`: the tokens an analysis chain makes of a text, to see
+//! why a word does or does not match.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::Context;
+use clap::Args;
+
+use veille::analysis;
+use veille::analysis::lang;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Use this language's chain (default: the detected language's).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Also detect the language and show the confidence.
+    #[arg(long)]
+    pub detect: bool,
+    /// One JSON object per input.
+    #[arg(long)]
+    pub json: bool,
+    /// The text; `-` reads one text per line from standard input.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
+    let forced = match &args.lang {
+        Some(code) if code == "neutral" || code == "und" => Some(None),
+        Some(code) => {
+            Some(Some(lang::lookup(code).with_context(|| {
+                format!("--lang: unknown language {code:?}")
+            })?))
+        }
+        None => None,
+    };
+    let inputs: Vec<String> = if args.text.len() == 1 && args.text[0] == "-" {
+        io::stdin()
+            .lock()
+            .lines()
+            .collect::<Result<_, _>>()
+            .context("reading standard input")?
+    } else {
+        vec![args.text.join(" ")]
+    };
+    let mut out = io::stdout().lock();
+    for text in inputs {
+        let detection = lang::detect(None, "", &text, None);
+        let language = match forced {
+            Some(l) => l,
+            None => detection.language,
+        };
+        let chain = language.filter(|l| l.has_chain());
+        let mut analyzer = analysis::analyzer(chain);
+        let tokens = analysis::analyze(&mut analyzer, &text);
+        let show_detection = args.detect || forced.is_none();
+        if args.json {
+            let value = serde_json::json!({
+                "lang": language.map_or("und", |l| l.code),
+                "confidence": if show_detection { Some(detection.confidence) } else { None },
+                "detected": if show_detection { Some(detection.code()) } else { None },
+                "chain": chain.map_or("neutral".to_string(), |l| l.code.to_string()),
+                "tokens": tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+        } else {
+            if show_detection {
+                writeln!(
+                    out,
+                    "detected: {} (confidence {:.2})",
+                    detection.code(),
+                    detection.confidence
+                )?;
+            }
+            writeln!(
+                out,
+                "chain: {}",
+                chain.map_or("neutral".to_string(), |l| format!(
+                    "{} ({})",
+                    l.code, l.name
+                ))
+            )?;
+            for t in &tokens {
+                writeln!(
+                    out,
+                    "{:>4}  {:<24} {}..{}  {}",
+                    t.position,
+                    t.text,
+                    t.offset_from,
+                    t.offset_to,
+                    &text[t.offset_from..t.offset_to]
+                )?;
+            }
+        }
+    }
+    Ok(Outcome::Done)
+}

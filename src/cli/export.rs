@@ -1,0 +1,172 @@
+//! `veille export`: the index as OpenSearch settings and `_bulk` files, or
+//! as JSON Lines.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+
+use veille::export::{self, bulk, jsonl, load_sh, opensearch, stored};
+use veille::index::store::DEFAULT_INDEX;
+use veille::search::Engine;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub target: Target,
+}
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum Target {
+    /// OpenSearch index settings and mappings, _bulk files and a load script.
+    Opensearch(OpenSearchArgs),
+    /// Every stored article as JSON Lines, readable by `veille index`.
+    Jsonl(JsonlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpenSearchArgs {
+    /// Folder to write settings.json, bulk-NNNN.ndjson and load.sh into
+    /// (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Index folder to export.
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+    /// Name of the OpenSearch index.
+    #[arg(long, default_value = "veille")]
+    pub name: String,
+    /// Number of primary shards of the OpenSearch index.
+    #[arg(long, default_value_t = 1)]
+    pub shards: u32,
+    /// Largest size of a bulk file, in bytes (an article larger than this
+    /// gets a file of its own).
+    #[arg(long, value_name = "BYTES", default_value_t = bulk::DEFAULT_MAX_PART_BYTES)]
+    pub max_part_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonlArgs {
+    /// File to write (`-`: standard output).
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
+    /// Index folder to export.
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+}
+
+pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+    match args.target {
+        Target::Opensearch(args) => run_opensearch(&args),
+        Target::Jsonl(args) => run_jsonl(&args),
+    }
+}
+
+/// An export reads the index as it is: it never builds one.
+fn open(index: &Path) -> anyhow::Result<Engine> {
+    Engine::open(index).with_context(|| format!("opening {}", index.display()))
+}
+
+fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
+    opensearch::check_index_name(&args.name).context("--name")?;
+    if args.shards == 0 {
+        bail!("--shards: at least 1");
+    }
+    if args.max_part_bytes == 0 {
+        bail!("--max-part-bytes: at least 1");
+    }
+    let engine = open(&args.index)?;
+    let out = &args.out;
+    export::write_settings(out, args.shards)?;
+
+    let mut writer = bulk::BulkWriter::new(out, &args.name, args.max_part_bytes);
+    let searcher = engine.searcher();
+    stored::for_each_article(&engine.store.fields, &searcher, |article| {
+        writer.add(&article)
+    })
+    .with_context(|| format!("writing bulk files into {}", out.display()))?;
+    let parts = writer.finish()?;
+
+    let script_path = out.join(load_sh::SCRIPT_FILE);
+    load_sh::write(&script_path, &args.name, &parts)
+        .with_context(|| format!("writing {}", script_path.display()))?;
+
+    let stale = bulk::stale_parts(out, &parts)?;
+    let articles: u64 = parts.iter().map(|p| p.articles).sum();
+    let bytes: u64 = parts.iter().map(|p| p.bytes).sum();
+    let mut stdout = io::stdout().lock();
+    writeln!(
+        stdout,
+        "exported {articles} article{} to {}: {}, {} bulk file{} ({:.1} MB), {}",
+        plural(articles),
+        out.display(),
+        opensearch::SETTINGS_FILE,
+        parts.len(),
+        plural(parts.len() as u64),
+        bytes as f64 / 1e6,
+        load_sh::SCRIPT_FILE,
+    )?;
+    writeln!(
+        stdout,
+        "load them with: OPENSEARCH_URL=http://localhost:9200 {}",
+        script_path.display()
+    )?;
+    for file in &stale {
+        eprintln!(
+            "veille: warning: {} is left from an earlier export; load.sh ignores it",
+            out.join(file).display()
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn run_jsonl(args: &JsonlArgs) -> anyhow::Result<Outcome> {
+    let engine = open(&args.index)?;
+    let to_stdout = args.out.as_os_str() == "-";
+    let summary = if to_stdout {
+        let stdout = io::stdout();
+        jsonl::write(&engine, io::BufWriter::new(stdout.lock()))?
+    } else {
+        let file = export::create_file(&args.out)?;
+        jsonl::write(&engine, file).with_context(|| format!("writing {}", args.out.display()))?
+    };
+    let message = format!(
+        "exported {} article{}{}",
+        summary.articles,
+        plural(summary.articles),
+        if to_stdout {
+            String::new()
+        } else {
+            format!(" to {}", args.out.display())
+        }
+    );
+    // Standard output may be the dump itself: the summary then goes to stderr.
+    if to_stdout {
+        eprintln!("veille: {message}");
+    } else {
+        writeln!(io::stdout().lock(), "{message}")?;
+    }
+    if summary.html_like > 0 {
+        eprintln!(
+            "veille: warning: {} article{} look like HTML to the JSON reader \
+             (a tag at the start, `</p>` or `<br`): `veille index` will strip \
+             markup from {} and may find slightly different text",
+            summary.html_like,
+            plural(summary.html_like),
+            if summary.html_like == 1 { "it" } else { "them" },
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
