@@ -40,6 +40,11 @@ pub enum Error {
     /// A language code that veille does not know.
     #[error("unknown language {0:?}")]
     UnknownLanguage(String),
+    /// An output stream (an export written to a file or to standard
+    /// output) could not be written. The I/O error is the source, so that a
+    /// closed pipe can be told apart.
+    #[error("write failed")]
+    Write(#[source] std::io::Error),
 }
 
 impl Error {

@@ -18,10 +18,11 @@
 
 use std::io::Write;
 
-use chrono::SecondsFormat;
 use serde::Serialize;
 
-use super::stored::{self, StoredArticle};
+use super::stored;
+use crate::error::{Error, Result};
+use crate::index::document::StoredArticle;
 use crate::search::Engine;
 
 /// What a dump wrote.
@@ -60,7 +61,7 @@ impl<'a> Line<'a> {
             heading: a.lead.as_deref(),
             body: &a.body,
             url: a.url.as_deref(),
-            date: a.date.map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            date: a.date_rfc3339(),
             source: a.source.as_deref(),
             lang: &a.lang,
             tags: &a.tags,
@@ -79,18 +80,20 @@ pub fn looks_like_html(s: &str) -> bool {
 }
 
 /// Writes every article of the index to `out`, one JSON object a line.
-pub fn write<W: Write>(engine: &Engine, mut out: W) -> anyhow::Result<Summary> {
+pub fn write<W: Write>(engine: &Engine, mut out: W) -> Result<Summary> {
     let mut summary = Summary::default();
     let searcher = engine.searcher();
     summary.articles = stored::for_each_article(&engine.store.fields, &searcher, |article| {
-        serde_json::to_writer(&mut out, &Line::new(&article))?;
-        out.write_all(b"\n")?;
+        // A JSON error here can only be the writer's: the I/O error it holds.
+        serde_json::to_writer(&mut out, &Line::new(&article))
+            .map_err(|e| Error::Write(e.into()))?;
+        out.write_all(b"\n").map_err(Error::Write)?;
         if looks_like_html(&article.body) || article.lead.as_deref().is_some_and(looks_like_html) {
             summary.html_like += 1;
         }
         Ok(())
     })?;
-    out.flush()?;
+    out.flush().map_err(Error::Write)?;
     Ok(summary)
 }
 

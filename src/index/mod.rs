@@ -1,9 +1,11 @@
 //! The index: how articles are kept in tantivy and kept up to date.
 //!
-//! [`schema`] names the fields, [`store`] opens and creates the index folder,
+//! [`schema`] names the fields, [`document`] turns an article into a
+//! document and back, [`store`] opens and creates the index folder,
 //! [`writer`] adds, updates and removes the articles of a folder of files,
 //! and [`stats`] counts what the index holds.
 
+pub mod document;
 pub mod schema;
 pub mod stats;
 pub mod store;
