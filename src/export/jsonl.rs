@@ -14,7 +14,8 @@
 //!   is written too, and `veille index` detects the language of such an
 //!   article again, from the same text, with the same result;
 //! - the text is the stored text; the one way it can change is when it
-//!   looks like HTML to the reader (see [`looks_like_html`]).
+//!   looks like HTML to the reader (see [`looks_like_html`]), which
+//!   then strips the markup.
 
 use std::io::Write;
 
@@ -23,6 +24,7 @@ use serde::Serialize;
 use super::stored;
 use crate::error::{Error, Result};
 use crate::index::document::StoredArticle;
+use crate::ingest::looks_like_html;
 use crate::search::Engine;
 
 /// What a dump wrote.
@@ -69,16 +71,6 @@ impl<'a> Line<'a> {
     }
 }
 
-/// The JSON reader's test for HTML in a text field (`src/ingest/json.rs`):
-/// a tag at the start, or `</p>` or `<br` anywhere.
-pub fn looks_like_html(s: &str) -> bool {
-    let s = s.trim_start();
-    let starts_with_tag = s.strip_prefix('<').is_some_and(|rest| {
-        rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '/')
-    }) && s.contains('>');
-    starts_with_tag || s.contains("</p>") || s.contains("<br")
-}
-
 /// Writes every article of the index to `out`, one JSON object a line.
 pub fn write<W: Write>(engine: &Engine, mut out: W) -> Result<Summary> {
     let mut summary = Summary::default();
@@ -122,13 +114,5 @@ mod tests {
             json,
             r#"{"id":"a.txt","heading":"Chapeau","body":"Corps","date":"1970-01-01T00:00:00Z","source":"Le Journal","lang":"fr","tags":["IA"]}"#
         );
-    }
-
-    #[test]
-    fn html_sniffing_matches_the_reader() {
-        assert!(looks_like_html("<p>Bonjour</p>"));
-        assert!(looks_like_html("un<br>deux"));
-        assert!(!looks_like_html("a < b and c > d"));
-        assert!(!looks_like_html("plain"));
     }
 }
