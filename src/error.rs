@@ -113,6 +113,11 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// An output stream (an export written to a file or to standard
+    /// output) could not be written. The I/O error is the source, so that a
+    /// closed pipe can be told apart.
+    #[error("write failed")]
+    Write(#[source] std::io::Error),
 }
 
 impl Error {

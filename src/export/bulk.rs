@@ -18,13 +18,12 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use chrono::SecondsFormat;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use super::stored::StoredArticle;
 use crate::analysis::lang;
+use crate::error::{Error, Result};
+use crate::index::document::StoredArticle;
 
 /// Default largest size of a part: OpenSearch's own advice is a bulk
 /// request of 5 to 15 MB, well under its 100 MB request limit.
@@ -67,10 +66,14 @@ fn is_part_name(name: &str) -> bool {
 
 /// Part files in `dir` that this export did not write (left over from an
 /// earlier, larger export).
-pub fn stale_parts(dir: &Path, written: &[Part]) -> anyhow::Result<Vec<String>> {
+pub fn stale_parts(dir: &Path, written: &[Part]) -> Result<Vec<String>> {
     let mut stale = Vec::new();
-    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let name = entry
+            .map_err(|e| Error::io(dir, e))?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if is_part_name(&name) && !written.iter().any(|p| p.file == name) {
             stale.push(name);
         }
@@ -111,7 +114,7 @@ impl BulkWriter {
     }
 
     /// Adds one article.
-    pub fn add(&mut self, article: &StoredArticle) -> anyhow::Result<()> {
+    pub fn add(&mut self, article: &StoredArticle) -> Result<()> {
         self.buffer.clear();
         let id = opensearch_id(&article.id);
         let action = Action {
@@ -120,9 +123,11 @@ impl BulkWriter {
                 id: &id,
             },
         };
-        serde_json::to_writer(&mut self.buffer, &action)?;
+        // Into memory: a JSON error here would be an encoding error.
+        let encoding = |e: serde_json::Error| Error::Write(e.into());
+        serde_json::to_writer(&mut self.buffer, &action).map_err(encoding)?;
         self.buffer.push(b'\n');
-        serde_json::to_writer(&mut self.buffer, &Document(article))?;
+        serde_json::to_writer(&mut self.buffer, &Document(article)).map_err(encoding)?;
         self.buffer.push(b'\n');
         let len = self.buffer.len() as u64;
         let full = self
@@ -139,16 +144,16 @@ impl BulkWriter {
         current
             .out
             .write_all(&self.buffer)
-            .with_context(|| format!("writing {}", current.path.display()))?;
+            .map_err(|e| Error::io(&current.path, e))?;
         current.part.bytes += len;
         current.part.articles += 1;
         Ok(())
     }
 
-    fn open_next(&mut self) -> anyhow::Result<()> {
+    fn open_next(&mut self) -> Result<()> {
         let file = part_name(self.done.len() + 1);
         let path = self.dir.join(&file);
-        let out = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        let out = File::create(&path).map_err(|e| Error::io(&path, e))?;
         self.current = Some(OpenPart {
             out: BufWriter::new(out),
             path,
@@ -161,11 +166,9 @@ impl BulkWriter {
         Ok(())
     }
 
-    fn close_current(&mut self) -> anyhow::Result<()> {
+    fn close_current(&mut self) -> Result<()> {
         if let Some(mut open) = self.current.take() {
-            open.out
-                .flush()
-                .with_context(|| format!("writing {}", open.path.display()))?;
+            open.out.flush().map_err(|e| Error::io(&open.path, e))?;
             self.done.push(open.part);
         }
         Ok(())
@@ -173,7 +176,7 @@ impl BulkWriter {
 
     /// Flushes the last part and returns every part written, in order.
     /// An index without articles gives no part.
-    pub fn finish(mut self) -> anyhow::Result<Vec<Part>> {
+    pub fn finish(mut self) -> Result<Vec<Part>> {
         self.close_current()?;
         Ok(self.done)
     }
@@ -197,7 +200,7 @@ struct ActionTarget<'a> {
 struct Document<'a>(&'a StoredArticle);
 
 impl Serialize for Document<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let a = self.0;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &a.id)?;
@@ -225,8 +228,8 @@ impl Serialize for Document<'_> {
                 None => map.serialize_entry(&key, &a.body)?,
             }
         }
-        if let Some(date) = &a.date {
-            map.serialize_entry("date", &date.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+        if let Some(date) = a.date_rfc3339() {
+            map.serialize_entry("date", &date)?;
         }
         if let Some(url) = &a.url {
             map.serialize_entry("url", url)?;

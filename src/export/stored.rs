@@ -11,70 +11,17 @@
 //! is read back from the postings of the `langs` field, so the export says
 //! what the index holds rather than re-running detection.
 
-use chrono::{DateTime, Utc};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TERMINATED};
 
+use crate::error::Result;
+use crate::index::document::{self, StoredArticle};
 use crate::index::schema::{Fields, KIND_ARTICLE};
 
 /// Blocks of the document store kept decompressed while reading a segment:
 /// documents are read in order, so one block is enough to decompress each
 /// block once.
 const STORE_CACHE_BLOCKS: usize = 1;
-
-/// One article as the index stores it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredArticle {
-    pub id: String,
-    pub title: Option<String>,
-    pub lead: Option<String>,
-    pub body: String,
-    pub url: Option<String>,
-    pub source: Option<String>,
-    pub tags: Vec<String>,
-    /// Language code the article was analysed with, or `und`.
-    pub lang: String,
-    /// Every language whose chain analysed the article: `lang` (unless
-    /// `und`) and those of paragraphs in another language.
-    pub langs: Vec<String>,
-    pub lang_confidence: Option<f64>,
-    /// Publication date, to the second (the index's precision).
-    pub date: Option<DateTime<Utc>>,
-    /// Path of the source file as shown to the user.
-    pub path: String,
-}
-
-impl StoredArticle {
-    fn from_doc(fields: &Fields, doc: &TantivyDocument) -> StoredArticle {
-        let text = |field: Field| -> Option<String> {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        StoredArticle {
-            id: text(fields.id).unwrap_or_default(),
-            title: text(fields.title),
-            lead: text(fields.lead),
-            body: text(fields.body).unwrap_or_default(),
-            url: text(fields.url),
-            source: text(fields.source),
-            tags: doc
-                .get_all(fields.tags)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            lang: text(fields.lang).unwrap_or_else(|| "und".to_string()),
-            langs: Vec::new(),
-            lang_confidence: doc
-                .get_first(fields.lang_confidence)
-                .and_then(|v| v.as_f64()),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0)),
-            path: text(fields.path).unwrap_or_default(),
-        }
-    }
-}
 
 /// For one segment, the documents each value of the `langs` field was
 /// indexed for, as bit sets.
@@ -83,23 +30,23 @@ struct SegmentLangs {
 }
 
 impl SegmentLangs {
-    fn read(segment: &SegmentReader, field: Field) -> anyhow::Result<SegmentLangs> {
-        let index = segment.inverted_index(field)?;
+    fn read(segment: &SegmentReader, fields: &Fields) -> Result<SegmentLangs> {
+        let inverted = segment.inverted_index(fields.langs)?;
         let words = (segment.max_doc() as usize).div_ceil(64);
         let mut langs = Vec::new();
-        let mut terms = index.terms().stream()?;
-        while terms.advance() {
-            let code = String::from_utf8_lossy(terms.key()).into_owned();
+        document::for_each_language(segment, fields, |code, info| {
             let mut bits = vec![0u64; words];
-            let mut postings =
-                index.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut postings = inverted
+                .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 bits[doc as usize / 64] |= 1 << (doc % 64);
                 doc = postings.advance();
             }
             langs.push((code, bits));
-        }
+            Ok(())
+        })?;
         Ok(SegmentLangs { langs })
     }
 
@@ -123,15 +70,17 @@ impl SegmentLangs {
 /// Calls `f` on every live article of the index as `searcher` sees it,
 /// segment by segment, in document order; returns how many there were.
 /// Stops at the first error `f` returns.
-pub fn for_each_article<F>(fields: &Fields, searcher: &Searcher, mut f: F) -> anyhow::Result<u64>
+pub fn for_each_article<F>(fields: &Fields, searcher: &Searcher, mut f: F) -> Result<u64>
 where
-    F: FnMut(StoredArticle) -> anyhow::Result<()>,
+    F: FnMut(StoredArticle) -> Result<()>,
 {
     let mut count = 0;
     for segment in searcher.segment_readers() {
         let kind = segment.fast_fields().u64("kind")?;
-        let store = segment.get_store_reader(STORE_CACHE_BLOCKS)?;
-        let langs = SegmentLangs::read(segment, fields.langs)?;
+        let store = segment
+            .get_store_reader(STORE_CACHE_BLOCKS)
+            .map_err(tantivy::TantivyError::from)?;
+        let langs = SegmentLangs::read(segment, fields)?;
         let alive = segment.alive_bitset();
         for doc_id in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc_id)) {
@@ -141,7 +90,7 @@ where
                 continue;
             }
             let doc: TantivyDocument = store.get(doc_id)?;
-            let mut article = StoredArticle::from_doc(fields, &doc);
+            let mut article = StoredArticle::from_document(fields, &doc);
             article.langs = langs.of(doc_id, &article.lang);
             f(article)?;
             count += 1;

@@ -1,10 +1,12 @@
 //! The index: how articles are kept in tantivy and kept up to date.
 //!
-//! [`schema`] names the fields, [`store`] opens and creates the index folder,
+//! [`schema`] names the fields, [`document`] turns an article into a
+//! document and back, [`store`] opens and creates the index folder,
 //! [`writer`] adds, updates and removes the articles of a folder of files,
 //! [`open`] opens an index to search it (building it when there is none),
 //! and [`stats`] counts what the index holds.
 
+pub mod document;
 pub mod open;
 pub mod schema;
 pub mod stats;

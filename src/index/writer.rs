@@ -18,11 +18,12 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use tantivy::schema::Term;
-use tantivy::{DateTime, IndexWriter, TantivyDocument};
+use tantivy::{IndexWriter, TantivyDocument};
 
 use crate::analysis::dedup;
-use crate::analysis::lang::{self, Detection, Language};
+use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
+use crate::index::document::{self, Origin, Prepared};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
 use crate::index::store::{CommitPayload, Probe, Store};
 use crate::ingest::article::Article;
@@ -165,17 +166,6 @@ enum Work {
     /// Unchanged, but it held duplicates of a file that changed or went
     /// away: read it again so that its articles can take their place.
     Recheck,
-}
-
-/// An article ready to be written.
-struct Prepared {
-    article: Article,
-    detection: Detection,
-    /// Other languages whole paragraphs are written in: the article is
-    /// analysed by their chains too, so words of either language find it.
-    others: Vec<&'static Language>,
-    text_hash: u64,
-    fingerprint: dedup::Fingerprint,
 }
 
 /// A file read and parsed by a worker.
@@ -719,7 +709,15 @@ fn apply(
         }
         let id = unique_id(known, &p.article, &file.rel, n + 1, many);
         writer
-            .add_document(article_doc(fields, key, display, &id, &p))
+            .add_document(document::to_document(
+                fields,
+                Origin {
+                    id: &id,
+                    file: key,
+                    path: display,
+                },
+                &p,
+            ))
             .expect("the writer accepts documents while open");
         known
             .hash_owner
@@ -799,72 +797,6 @@ fn add_file_record(
     writer
         .add_document(doc)
         .expect("the writer accepts documents while open");
-}
-
-fn article_doc(
-    fields: &Fields,
-    key: &str,
-    display: &str,
-    id: &str,
-    p: &Prepared,
-) -> TantivyDocument {
-    let a = &p.article;
-    let mut doc = TantivyDocument::default();
-    doc.add_u64(fields.kind, KIND_ARTICLE);
-    doc.add_text(fields.id, id);
-    doc.add_text(fields.file, key);
-    doc.add_text(fields.path, display);
-    if let Some(t) = &a.title {
-        doc.add_text(fields.title, t);
-    }
-    if let Some(l) = &a.lead {
-        doc.add_text(fields.lead, l);
-    }
-    doc.add_text(fields.body, &a.body);
-    if let Some(u) = &a.url {
-        doc.add_text(fields.url, u);
-    }
-    if let Some(s) = &a.source {
-        doc.add_text(fields.source, s);
-        doc.add_text(fields.source_raw, s);
-    }
-    for tag in &a.tags {
-        doc.add_text(fields.tags, tag);
-    }
-    doc.add_text(fields.lang, p.detection.code());
-    doc.add_text(fields.langs, p.detection.code());
-    for other in &p.others {
-        doc.add_text(fields.langs, other.code);
-    }
-    doc.add_f64(fields.lang_confidence, p.detection.confidence);
-    if let Some(d) = a.date {
-        doc.add_date(fields.date, DateTime::from_timestamp_secs(d.timestamp()));
-    }
-    doc.add_u64(fields.text_hash, p.text_hash);
-    // Near-duplicates are found among the hits, by their fingerprints.
-    // (Indexing the 64 band keys of each fingerprint, to find all the
-    // near-duplicates of an article across the index, made a fifth of the
-    // index for a lookup that no command makes.)
-    if p.fingerprint.is_comparable() {
-        doc.add_bytes(fields.fingerprint, &p.fingerprint.to_bytes());
-    }
-    let mut targets = vec![fields.neutral, fields.exact];
-    let languages = p
-        .detection
-        .language
-        .into_iter()
-        .chain(p.others.iter().copied());
-    targets.extend(languages.filter_map(|l| fields.lang_fields(l)));
-    for tf in targets {
-        if let Some(t) = &a.title {
-            doc.add_text(tf.title, t);
-        }
-        if let Some(l) = &a.lead {
-            doc.add_text(tf.body, l);
-        }
-        doc.add_text(tf.body, &a.body);
-    }
-    doc
 }
 
 #[cfg(test)]

@@ -244,7 +244,7 @@ fn rich_text(value: &Value) -> Option<String> {
 }
 
 /// True for text that starts with a tag, or holds paragraph or line breaks.
-fn looks_like_html(s: &str) -> bool {
+pub(crate) fn looks_like_html(s: &str) -> bool {
     let s = s.trim_start();
     let starts_with_tag = s.strip_prefix('<').is_some_and(|rest| {
         rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '/')

@@ -31,6 +31,7 @@ use crate::ingest::article::Article;
 
 pub use date::parse_date;
 pub use html::html_to_text;
+pub(crate) use json::looks_like_html;
 
 /// Default size limit for one source file: 50 MB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;

@@ -31,6 +31,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::analysis::lang;
 use crate::error::Result;
+use crate::index::document;
 use crate::index::schema::{Fields, TextFields};
 
 /// The languages of each segment of a searcher.
@@ -48,15 +49,10 @@ impl Presence {
     pub fn new(searcher: &Searcher, fields: &Fields) -> Result<Presence> {
         let mut sets: FxHashMap<String, FxHashSet<SegmentId>> = FxHashMap::default();
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(fields.langs)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let code = String::from_utf8_lossy(stream.key()).into_owned();
+            document::for_each_language(segment, fields, |code, _| {
                 sets.entry(code).or_default().insert(segment.segment_id());
-            }
+                Ok(())
+            })?;
         }
         let by_language: FxHashMap<String, Arc<FxHashSet<SegmentId>>> = sets
             .into_iter()
@@ -215,15 +211,12 @@ impl Weight for InSegmentsWeight {
 
 #[cfg(test)]
 mod tests {
-    use std::fs;
-
     use tantivy::collector::Count;
     use tantivy::query::{BooleanQuery, TermQuery};
     use tantivy::schema::IndexRecordOption;
 
     use super::*;
-    use crate::index::writer::{self, IndexOptions};
-    use crate::search::Engine;
+    use crate::search::{fixture, Engine};
 
     const FR: &str = "Le gouvernement présente un plan pour le numérique. \
         Les ministres veulent former les agents publics à l’intelligence artificielle \
@@ -234,28 +227,13 @@ mod tests {
 
     /// An index of two segments: French articles, then English ones.
     fn two_segments() -> (tempfile::TempDir, Engine) {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        fs::create_dir(&docs).unwrap();
-        let index = dir.path().join("idx");
-        for (i, text) in [FR, FR].iter().enumerate() {
-            fs::write(
-                docs.join(format!("fr{i}.txt")),
-                format!("Titre {i}\n\n{text} {i}"),
-            )
-            .unwrap();
-        }
-        writer::run(&IndexOptions::new(&docs, &index)).unwrap();
-        for (i, text) in [EN, EN, EN].iter().enumerate() {
-            fs::write(
-                docs.join(format!("en{i}.txt")),
-                format!("Title {i}\n\n{text} {i}"),
-            )
-            .unwrap();
-        }
-        writer::run(&IndexOptions::new(&docs, &index)).unwrap();
-        let engine = Engine::open(&index).unwrap();
-        (dir, engine)
+        let fr: Vec<(String, String)> = (0..2)
+            .map(|i| (format!("fr{i}.txt"), format!("Titre {i}\n\n{FR} {i}")))
+            .collect();
+        let en: Vec<(String, String)> = (0..3)
+            .map(|i| (format!("en{i}.txt"), format!("Title {i}\n\n{EN} {i}")))
+            .collect();
+        fixture::index(&[&fr, &en])
     }
 
     #[test]

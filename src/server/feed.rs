@@ -74,7 +74,7 @@ impl Entry {
             id: a.id,
             title,
             url: a.url,
-            date: a.datetime,
+            date: a.date,
             source: a.source,
             lang: a.lang,
             summary_html: summary,

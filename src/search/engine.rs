@@ -1,0 +1,322 @@
+//! The engine: an open index, kept in step with its commits, and a search
+//! run from the query text to the [`Results`].
+//!
+//! A search parses the query, picks the language chains that take part
+//! (those present in the index, less those excluded by `--lang` or
+//! `lang:`), has [`ranking`](super::ranking) build the query and
+//! [`filters`](super::filters) the restrictions, collects the candidates
+//! (with their count and facets), asks again accepting any word when a short
+//! query found nothing, groups near-duplicates, and reads the page of hits.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::{IndexReader, Order, ReloadPolicy, Searcher};
+
+use crate::analysis::lang::{self, Language};
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use crate::index::store::Store;
+use crate::search::facets::{FacetCollector, Facets};
+use crate::search::filters::Filters;
+use crate::search::hits::{self, Hit, ScoredDoc, SnippetShape};
+use crate::search::presence::Presence;
+use crate::search::ranking::QueryBuilder;
+use crate::search::snippet::{self, Highlighter};
+use crate::search::{grouping, query, suggest};
+
+/// Largest page size accepted.
+pub const MAX_LIMIT: usize = 1000;
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// Parameters of a search besides the query text.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub offset: usize,
+    /// Restrict to these languages (codes); empty for all.
+    pub langs: Vec<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    /// Fragments per hit.
+    pub snippets: usize,
+    /// Fragment length in characters.
+    pub fragment_chars: usize,
+    /// Also count the matches per language, source and month.
+    pub facets: bool,
+    /// Show one hit per group of near-duplicate articles.
+    pub group: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            langs: Vec::new(),
+            since: None,
+            until: None,
+            sort: Sort::Relevance,
+            snippets: snippet::MAX_FRAGMENTS,
+            fragment_chars: snippet::FRAGMENT_CHARS,
+            facets: false,
+            group: true,
+        }
+    }
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: String,
+    /// Number of matching articles.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// True when no article had every word, and any word was accepted.
+    pub relaxed: bool,
+    /// What the query parser read leniently.
+    pub warnings: Vec<String>,
+    /// When nothing was found: the query with misspelt words replaced by
+    /// close words of the index ("did you mean").
+    pub suggestions: Vec<String>,
+    /// Counts per language, source and month, when asked for.
+    pub facets: Option<Facets>,
+    #[serde(skip)]
+    pub took: Duration,
+}
+
+/// A searchable index.
+pub struct Engine {
+    pub store: Store,
+    reader: IndexReader,
+}
+
+impl Engine {
+    /// Opens the index at `path` for searching.
+    pub fn open(path: &std::path::Path) -> Result<Engine> {
+        Engine::new(Store::open_for_search(path)?)
+    }
+
+    /// Opens an index for a one-shot command: the commit of the moment,
+    /// never reloaded, so no thread is started to watch for new ones.
+    pub fn open_once(path: &std::path::Path) -> Result<Engine> {
+        Engine::with_policy(Store::open_for_one_search(path)?, ReloadPolicy::Manual)
+    }
+
+    /// Wraps an open store, following its later commits.
+    pub fn new(store: Store) -> Result<Engine> {
+        Engine::with_policy(store, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn with_policy(store: Store, policy: ReloadPolicy) -> Result<Engine> {
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(policy)
+            .try_into()?;
+        Ok(Engine { store, reader })
+    }
+
+    /// The current searcher (a consistent view of one commit).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// What the current searcher sees, as one number: its segments and
+    /// their deletions. It changes with every commit that changes the
+    /// index, and not on a reload that found nothing new.
+    pub fn generation(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        for segment in self.reader.searcher().segment_readers() {
+            segment.segment_id().hash(&mut hasher);
+            segment.delete_opstamp().hash(&mut hasher);
+            segment.num_deleted_docs().hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    /// Reloads the reader now (it also reloads by itself after commits).
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn fields(&self) -> &Fields {
+        &self.store.fields
+    }
+
+    /// Codes of the languages whose chains analysed some article of the index.
+    pub fn languages(&self, searcher: &Searcher) -> Result<BTreeSet<String>> {
+        Ok(Presence::new(searcher, self.fields())?.languages())
+    }
+
+    /// Runs a query.
+    pub fn search(&self, input: &str, opts: &SearchOptions) -> Result<Results> {
+        let started = Instant::now();
+        if opts.limit > MAX_LIMIT {
+            return Err(Error::param("limit", format!("at most {MAX_LIMIT}")));
+        }
+        let mut parsed = query::parse(input);
+        query::bind_versions(&mut parsed);
+        query::unsentence(&mut parsed);
+        let searcher = self.searcher();
+
+        // Which chains take part: the languages present, less those excluded
+        // by --lang or lang:.
+        let mut wanted: Vec<String> = opts.langs.iter().map(|l| l.to_lowercase()).collect();
+        wanted.extend(parsed.langs.iter().cloned());
+        let wanted: Vec<String> = wanted
+            .into_iter()
+            .map(|l| lang::lookup(&l).map_or(l, |x| x.code.to_string()))
+            .collect();
+        let presence = Presence::new(&searcher, self.fields())?;
+        let present = presence.languages();
+        let languages: Vec<&'static Language> = present
+            .iter()
+            .filter(|c| wanted.is_empty() || wanted.contains(c))
+            .filter_map(|c| lang::lookup(c))
+            .filter(|l| l.has_chain())
+            .collect();
+
+        if parsed.is_empty() {
+            parsed
+                .warnings
+                .push("the query has no words to search for".into());
+            return Ok(Results {
+                query: input.to_string(),
+                total: 0,
+                hits: Vec::new(),
+                relaxed: false,
+                warnings: parsed.warnings,
+                suggestions: Vec::new(),
+                facets: opts.facets.then(Facets::default),
+                took: started.elapsed(),
+            });
+        }
+
+        let mut builder = QueryBuilder::new(self.fields(), &searcher, &presence, &languages);
+        let filters = Filters {
+            langs: &wanted,
+            sources: &parsed.sources,
+            since: opts.since,
+            until: opts.until,
+        }
+        .queries(self.fields());
+        let long = builder.any_word_first(&parsed, opts.sort == Sort::Relevance);
+        let first = builder.build(&parsed, &filters, long);
+        let (mut total, mut docs, mut facets) =
+            self.collect(&searcher, &presence, first.as_ref(), opts)?;
+        let mut relaxed = false;
+        if long {
+            // Say so when no article has every word, as for short queries.
+            if total > 0 {
+                let strict = builder.build(&parsed, &filters, false);
+                relaxed = searcher.search(strict.as_ref(), &Count)? == 0;
+            }
+        } else if total == 0 && parsed.groups.len() > 1 {
+            let loose = builder.build(&parsed, &filters, true);
+            (total, docs, facets) = self.collect(&searcher, &presence, loose.as_ref(), opts)?;
+            relaxed = total > 0;
+        }
+
+        let suggestions = if total == 0 {
+            suggest::did_you_mean(&searcher, self.fields(), &parsed)
+        } else {
+            Vec::new()
+        };
+        // Highlighting is the costly part of a hit; `veille eval` asks for
+        // no snippets at all.
+        let mut highlighter = (opts.snippets > 0)
+            .then(|| Highlighter::new(&parsed, &languages, builder.exact_atoms()));
+        let page = if opts.group {
+            grouping::page(&searcher, &docs, opts.offset, opts.limit)?
+        } else {
+            docs.into_iter()
+                .skip(opts.offset)
+                .take(opts.limit)
+                .map(|d| (d, Vec::new()))
+                .collect()
+        };
+        let shape = SnippetShape {
+            count: opts.snippets,
+            chars: opts.fragment_chars,
+        };
+        let hits = hits::read(
+            &searcher,
+            self.fields(),
+            page,
+            opts.offset + 1,
+            highlighter.as_mut(),
+            shape,
+        )?;
+        Ok(Results {
+            query: input.to_string(),
+            total,
+            hits,
+            relaxed,
+            warnings: parsed.warnings,
+            suggestions,
+            facets,
+            took: started.elapsed(),
+        })
+    }
+
+    /// Runs `query` (BM25 with [`Presence`]'s statistics, or by date):
+    /// the number of matches, the candidates for the page, and the facets
+    /// when asked for.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        presence: &Presence,
+        query: &dyn Query,
+        opts: &SearchOptions,
+    ) -> Result<(usize, Vec<ScoredDoc>, Option<Facets>)> {
+        // Paging happens after grouping, so fetch from the top; grouping
+        // needs more candidates than it shows.
+        let wanted = opts.offset + opts.limit;
+        let limit = if opts.group {
+            grouping::candidates(wanted)
+        } else {
+            wanted
+        }
+        .max(1);
+        let top = TopDocs::with_limit(limit);
+        let facets = opts.facets.then_some(FacetCollector);
+        let (total, docs, facets) = match opts.sort {
+            Sort::Relevance => {
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    query,
+                    &(top.order_by_score(), Count, facets),
+                    presence,
+                )?;
+                let docs = docs.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (total, docs, facets)
+            }
+            Sort::Date => {
+                let collector = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    query,
+                    &(collector, Count, facets),
+                    presence,
+                )?;
+                let docs = docs.into_iter().map(|(_, a)| (None, a)).collect();
+                (total, docs, facets)
+            }
+        };
+        let docs = if opts.limit == 0 { Vec::new() } else { docs };
+        Ok((total, docs, facets))
+    }
+}
