@@ -357,7 +357,7 @@ impl Engine {
         parsed: &ParsedQuery,
         wanted: &[String],
         opts: &SearchOptions,
-        builder: &mut QueryBuilder,
+        builder: &mut QueryBuilder<'_>,
     ) -> Vec<Box<dyn Query>> {
         let f = self.fields();
         let mut filters: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
