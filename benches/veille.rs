@@ -230,7 +230,7 @@ fn percentiles(times: &mut [Duration]) -> (Duration, Duration, Duration) {
 /// (KiB) of that child alone.
 // The child is reaped by `wait4`, which also gives its own peak RSS;
 // `Child::wait` cannot report that.
-#[allow(clippy::zombie_processes)]
+#[allow(clippy::zombie_processes, unsafe_code)]
 fn run_measured(cmd: &mut Command) -> (Duration, u64) {
     let t = Instant::now();
     let child = cmd.stdout(Stdio::null()).spawn().expect("run command");

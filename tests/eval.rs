@@ -1,20 +1,23 @@
 //! `veille eval`: the metrics on a tiny collection computed by hand, and
-//! the PIAF-dev figures (skipped when `../shared` is absent).
+//! the PIAF-dev figures (which need `../shared`: see `common::shared_data`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn veille(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_veille"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run veille");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+use crate::common::{shared_data, Fixture, Run};
+
+/// `veille eval --queries QUERIES --qrels QRELS --index idx EXTRA`.
+fn eval(f: &Fixture, queries: &str, qrels: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "eval",
+        "--queries",
+        queries,
+        "--qrels",
+        qrels,
+        "--index",
+        "idx",
+    ];
+    args.extend_from_slice(extra);
+    f.run(&args)
 }
 
 fn system<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
@@ -28,43 +31,21 @@ fn system<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Valu
 
 #[test]
 fn metrics_on_a_collection_computed_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::create_dir_all(d.join("docs")).unwrap();
-    std::fs::write(
-        d.join("docs/docs.jsonl"),
+    let f = Fixture::new();
+    f.write(
+        "docs/docs.jsonl",
         concat!(
             "{\"id\": \"d1\", \"title\": \"Puces\", \"text\": \"Une puce photonique gravée à Grenoble transporte la lumière.\", \"lang\": \"fr\"}\n",
             "{\"id\": \"d2\", \"title\": \"Batteries\", \"text\": \"La batterie, encore la batterie : une batterie au sodium pour les voitures.\", \"lang\": \"fr\"}\n",
             "{\"id\": \"d3\", \"title\": \"Stockage\", \"text\": \"Le stockage stationnaire utilise une batterie recyclée dans les fermes solaires.\", \"lang\": \"fr\"}\n",
         ),
-    )
-    .unwrap();
+    );
     // q1: d1 at rank 1. q2: d2 (three times "batterie") before the relevant d3.
     // q3 has no relevant document: skipped, as trec_eval does.
-    std::fs::write(
-        d.join("q.tsv"),
-        "q1\tphotonique\nq2\tbatterie\nq3\tstockage\n",
-    )
-    .unwrap();
-    std::fs::write(d.join("qrels"), "q1 0 d1 1\nq2 0 d3 1\nq3 0 d3 0\n").unwrap();
-    let (code, _, err) = veille(d, &["index", "docs", "--index", "idx", "-q"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, out, err) = veille(
-        d,
-        &[
-            "eval",
-            "--queries",
-            "q.tsv",
-            "--qrels",
-            "qrels",
-            "--index",
-            "idx",
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    f.write("q.tsv", "q1\tphotonique\nq2\tbatterie\nq3\tstockage\n");
+    f.write("qrels", "q1 0 d1 1\nq2 0 d3 1\nq3 0 d3 0\n");
+    f.run(&["index", "docs", "--index", "idx", "-q"]).ok();
+    let report = eval(&f, "q.tsv", "qrels", &["--json"]).ok().json();
     assert_eq!(report["evaluated"], 2);
     assert_eq!(report["without_relevant"], 1);
     let v = system(&report, "veille");
@@ -78,55 +59,29 @@ fn metrics_on_a_collection_computed_by_hand() {
     close("ndcg@10", (1.0 + 1.0 / 3f64.log2()) / 2.0);
 
     // A malformed qrels line is an error naming the file and line.
-    std::fs::write(d.join("bad"), "q1 0 d1 1\nnot a qrels line\n").unwrap();
-    let (code, _, err) = veille(
-        d,
-        &[
-            "eval",
-            "--queries",
-            "q.tsv",
-            "--qrels",
-            "bad",
-            "--index",
-            "idx",
-        ],
-    );
-    assert_eq!(code, 2);
-    assert!(err.contains("bad") && err.contains("line 2"), "{err}");
+    f.write("bad", "q1 0 d1 1\nnot a qrels line\n");
+    let run = eval(&f, "q.tsv", "bad", &[]).fatal("bad");
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
 }
 
 #[test]
 fn piaf_dev_figures_with_the_plain_tantivy_baselines() {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/piaf-dev");
-    if !data.exists() {
-        println!("skipping: ../shared/data/piaf-dev not found");
+    let Some(data) = shared_data("data/piaf-dev") else {
         return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::create_dir_all(d.join("docs")).unwrap();
-    std::fs::copy(data.join("passages.jsonl"), d.join("docs/passages.jsonl")).unwrap();
-    let (code, _, err) = veille(d, &["index", "docs", "--index", "idx", "-q"]);
-    assert_eq!(code, 0, "{err}");
+    };
+    let f = Fixture::new();
+    f.copy(&data.join("passages.jsonl"), "docs/passages.jsonl");
+    f.run(&["index", "docs", "--index", "idx", "-q"]).ok();
     let queries = data.join("queries.tsv");
     let qrels = data.join("qrels.trec");
-    let (code, out, err) = veille(
-        d,
-        &[
-            "eval",
-            "--queries",
-            queries.to_str().unwrap(),
-            "--qrels",
-            qrels.to_str().unwrap(),
-            "--index",
-            "idx",
-            "--baseline",
-            "docs/passages.jsonl",
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let report = eval(
+        &f,
+        queries.to_str().unwrap(),
+        qrels.to_str().unwrap(),
+        &["--baseline", "docs/passages.jsonl", "--json"],
+    )
+    .ok()
+    .json();
     for name in ["veille", "tantivy default", "tantivy french"] {
         let s = system(&report, name);
         println!(

@@ -12,11 +12,13 @@
 //! Unix only: `load.sh` is a bash script, run here with Unix tools.
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
@@ -24,151 +26,77 @@ use veille::analysis;
 use veille::analysis::lang;
 use veille::index::schema::Fields;
 
+use crate::common::{require_tool, require_tools, tool_or, which, Fixture, Run};
+
 // ---------------------------------------------------------------- helpers
 
-/// What one run of the binary gave.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// A fixture with the corpus in `docs/`, indexed into `idx/`.
+fn fixture() -> Fixture {
+    let f = Fixture::new();
+    for (rel, text) in CORPUS {
+        f.write(rel, text);
+    }
+    f.run(&["index", "docs", "--index", "idx", "-q"]).ok();
+    f
 }
 
-impl Run {
-    fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    #[track_caller]
-    fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
+/// `veille export opensearch --out os` with extra arguments.
+fn export_opensearch(f: &Fixture, extra: &[&str]) -> Run {
+    let mut args = vec!["export", "opensearch", "--out", "os", "--index", "idx"];
+    args.extend_from_slice(extra);
+    f.run(&args).ok()
 }
 
-/// A temporary folder with the fixture corpus, indexed into `idx/`.
-struct Fixture {
-    dir: tempfile::TempDir,
+fn settings(f: &Fixture) -> Value {
+    serde_json::from_str(&f.read("os/settings.json")).expect("settings.json is JSON")
 }
 
-impl Fixture {
-    fn new() -> Fixture {
-        let f = Fixture {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        for (rel, text) in CORPUS {
-            f.write(rel, text);
-        }
-        f.run(&["index", "docs", "--index", "idx", "-q"]).ok();
-        f
-    }
+/// The bulk files of `os/`, in name order.
+fn bulk_files(f: &Fixture) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(f.path("os"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("bulk-") && name.ends_with(".ndjson")
+        })
+        .collect();
+    files.sort();
+    files
+}
 
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Run::from(
-            Command::new(env!("CARGO_BIN_EXE_veille"))
-                .args(args)
-                .current_dir(self.dir.path())
-                .output()
-                .expect("run veille"),
-        )
-    }
-
-    /// `veille export opensearch --out os` with extra arguments.
-    fn export_opensearch(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["export", "opensearch", "--out", "os", "--index", "idx"];
-        args.extend_from_slice(extra);
-        self.run(&args).ok()
-    }
-
-    fn settings(&self) -> Value {
-        serde_json::from_str(&self.read("os/settings.json")).expect("settings.json is JSON")
-    }
-
-    /// The bulk files of `os/`, in name order.
-    fn bulk_files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.path("os"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                let name = p.file_name().unwrap().to_string_lossy();
-                name.starts_with("bulk-") && name.ends_with(".ndjson")
-            })
-            .collect();
-        files.sort();
-        files
-    }
-
-    /// Articles in an index, as `veille stats --json` counts them.
-    fn articles(&self, index: &str) -> u64 {
-        let run = self.run(&["stats", "--index", index, "--json"]).ok();
-        let stats: Value = serde_json::from_str(run.stdout.trim()).unwrap();
-        stats["articles"].as_u64().unwrap()
-    }
-
-    /// For each query of [`QUERIES`], the total and the set of hit ids.
-    fn answers(&self, index: &str) -> BTreeMap<String, BTreeSet<String>> {
-        let file: String = QUERIES
-            .iter()
-            .enumerate()
-            .map(|(i, q)| format!("q{i}\t{q}\n"))
-            .collect();
-        self.write("queries.tsv", &file);
-        let run = self.run(&[
-            "search",
-            "--queries",
-            "queries.tsv",
-            "--index",
-            index,
-            "--json",
-            "-n",
-            "1000",
-        ]);
-        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-        let mut answers: BTreeMap<String, BTreeSet<String>> = QUERIES
-            .iter()
-            .map(|q| (q.to_string(), BTreeSet::new()))
-            .collect();
-        for line in run.stdout.lines() {
-            let hit: Value = serde_json::from_str(line).unwrap();
-            let qid = hit["query_id"].as_str().unwrap();
-            let n: usize = qid[1..].parse().unwrap();
-            answers
-                .get_mut(QUERIES[n])
-                .unwrap()
-                .insert(hit["id"].as_str().unwrap().to_string());
-        }
+/// For each query of [`QUERIES`], the total and the set of hit ids.
+fn answers(f: &Fixture, index: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let file: String = QUERIES
+        .iter()
+        .enumerate()
+        .map(|(i, q)| format!("q{i}\t{q}\n"))
+        .collect();
+    f.write("queries.tsv", &file);
+    let run = f.run(&[
+        "search",
+        "--queries",
+        "queries.tsv",
+        "--index",
+        index,
+        "--json",
+        "-n",
+        "1000",
+    ]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let mut answers: BTreeMap<String, BTreeSet<String>> = QUERIES
+        .iter()
+        .map(|q| (q.to_string(), BTreeSet::new()))
+        .collect();
+    for hit in run.json_lines() {
+        let qid = hit["query_id"].as_str().unwrap();
+        let n: usize = qid[1..].parse().unwrap();
         answers
+            .get_mut(QUERIES[n])
+            .unwrap()
+            .insert(hit["id"].as_str().unwrap().to_string());
     }
-}
-
-/// Absolute path of a program on `PATH`.
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|p| p.is_file())
-    })
+    answers
 }
 
 // --------------------------------------------------------------- fixtures
@@ -432,9 +360,9 @@ fn filters_of(analysis: &Value, analyzer: &Value) -> Vec<(String, Value)> {
 
 #[test]
 fn settings_give_every_field_veille_indexes_a_documented_analyzer() {
-    let f = Fixture::new();
-    f.export_opensearch(&[]);
-    let settings = f.settings();
+    let f = fixture();
+    export_opensearch(&f, &[]);
+    let settings = settings(&f);
     let analysis = &settings["settings"]["analysis"];
     let properties = settings["mappings"]["properties"].as_object().unwrap();
     assert_eq!(settings["mappings"]["dynamic"], "strict");
@@ -583,9 +511,9 @@ fn settings_give_every_field_veille_indexes_a_documented_analyzer() {
 
 #[test]
 fn elided_articles_are_those_veille_elides() {
-    let f = Fixture::new();
-    f.export_opensearch(&[]);
-    let settings = f.settings();
+    let f = fixture();
+    export_opensearch(&f, &[]);
+    let settings = settings(&f);
     let filters = &settings["settings"]["analysis"]["filter"];
     let candidates = [
         "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu", "un",
@@ -621,13 +549,13 @@ fn elided_articles_are_those_veille_elides() {
 
 #[test]
 fn bulk_files_hold_every_article_as_action_and_document() {
-    let f = Fixture::new();
+    let f = fixture();
     // Small parts, to see the export split.
-    let run = f.export_opensearch(&["--max-part-bytes", "2000", "--name", "news"]);
+    let run = export_opensearch(&f, &["--max-part-bytes", "2000", "--name", "news"]);
     assert!(run.stdout.contains("exported"), "{}", run.stdout);
-    let settings = f.settings();
+    let settings = settings(&f);
     let properties = settings["mappings"]["properties"].as_object().unwrap();
-    let files = f.bulk_files();
+    let files = bulk_files(&f);
     assert!(files.len() > 1, "{files:?}");
 
     let mut ids = BTreeSet::new();
@@ -749,8 +677,8 @@ fn bulk_files_hold_every_article_as_action_and_document() {
 
 #[test]
 fn load_script_is_valid_executable_bash() {
-    let f = Fixture::new();
-    f.export_opensearch(&[]);
+    let f = fixture();
+    export_opensearch(&f, &[]);
     let script = f.path("os/load.sh");
     let text = f.read("os/load.sh");
     assert!(text.starts_with("#!/usr/bin/env bash\n"));
@@ -763,8 +691,7 @@ fn load_script_is_valid_executable_bash() {
         let mode = std::fs::metadata(&script).unwrap().permissions().mode();
         assert_eq!(mode & 0o111, 0o111, "load.sh is not executable");
     }
-    let Some(bash) = which("bash") else {
-        eprintln!("skipping bash -n: no bash");
+    let Some(bash) = require_tool("bash") else {
         return;
     };
     let out = Command::new(bash).arg("-n").arg(&script).output().unwrap();
@@ -777,7 +704,7 @@ fn load_script_is_valid_executable_bash() {
 
 #[test]
 fn jsonl_round_trip_gives_the_same_answers() {
-    let f = Fixture::new();
+    let f = fixture();
     // The folder of the file is created.
     let run = f
         .run(&[
@@ -821,8 +748,8 @@ fn jsonl_round_trip_gives_the_same_answers() {
 
     f.run(&["index", "dump", "--index", "idx2", "-q"]).ok();
     assert_eq!(f.articles("idx2"), f.articles("idx"));
-    let before = f.answers("idx");
-    let after = f.answers("idx2");
+    let before = answers(&f, "idx");
+    let after = answers(&f, "idx2");
     for query in QUERIES {
         assert_eq!(before[*query], after[*query], "{query}");
     }
@@ -845,21 +772,17 @@ fn jsonl_round_trip_gives_the_same_answers() {
     }
 
     // Same languages after the round trip.
-    let stats = |index: &str| -> Value {
-        let run = f.run(&["stats", "--index", index, "--json"]).ok();
-        serde_json::from_str(run.stdout.trim()).unwrap()
-    };
-    assert_eq!(stats("idx")["languages"], stats("idx2")["languages"]);
-    assert_eq!(stats("idx")["sources"], stats("idx2")["sources"]);
+    let (stats, stats2) = (f.stats("idx"), f.stats("idx2"));
+    assert_eq!(stats["languages"], stats2["languages"]);
+    assert_eq!(stats["sources"], stats2["sources"]);
 }
 
 #[test]
 fn bad_arguments_are_errors() {
-    let f = Fixture::new();
-    let missing = f.run(&["export", "opensearch", "--out", "os", "--index", "nowhere"]);
-    assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("nowhere"), "{}", missing.stderr);
-    let bad_name = f.run(&[
+    let f = fixture();
+    f.run(&["export", "opensearch", "--out", "os", "--index", "nowhere"])
+        .fatal("nowhere");
+    f.run(&[
         "export",
         "opensearch",
         "--out",
@@ -868,11 +791,9 @@ fn bad_arguments_are_errors() {
         "idx",
         "--name",
         "News Index",
-    ]);
-    assert_eq!(bad_name.code, 2);
-    assert!(bad_name.stderr.contains("--name"), "{}", bad_name.stderr);
-    let none = f.run(&["export"]);
-    assert_eq!(none.code, 2);
+    ])
+    .fatal("--name");
+    f.run(&["export"]).fatal("");
 }
 
 // ------------------------------------------------ Java regular expressions
@@ -914,13 +835,12 @@ const TECH_TEXTS: &[&str] = &[
 
 #[test]
 fn java_patterns_compile_and_the_exact_pattern_cuts_like_veille() {
-    let (Some(java), Some(_)) = (which("java"), which("javac")) else {
-        eprintln!("skipping: no JDK (java and javac) on PATH");
+    let Some([java, _]) = require_tools(["java", "javac"]) else {
         return;
     };
-    let f = Fixture::new();
-    f.export_opensearch(&[]);
-    let settings = f.settings();
+    let f = fixture();
+    export_opensearch(&f, &[]);
+    let settings = settings(&f);
     let analysis = &settings["settings"]["analysis"];
     let tech = analysis["tokenizer"]["veille_tech"]["pattern"]
         .as_str()
@@ -1116,7 +1036,7 @@ fn path_without_jq(dir: &Path) -> PathBuf {
 
 /// Runs `os/load.sh` against `url`, with `path` as PATH if given.
 fn load(f: &Fixture, url: &str, path: Option<&Path>) -> Run {
-    let mut command = Command::new(which("bash").unwrap());
+    let mut command = Command::new(which("bash").expect("bash"));
     command
         .arg(f.path("os/load.sh"))
         .env("OPENSEARCH_URL", url)
@@ -1129,16 +1049,15 @@ fn load(f: &Fixture, url: &str, path: Option<&Path>) -> Run {
 
 #[test]
 fn load_script_posts_every_part_and_stops_on_error_items() {
-    if which("curl").is_none() || which("bash").is_none() {
-        eprintln!("skipping: load.sh needs bash and curl");
+    if require_tools(["bash", "curl"]).is_none() {
         return;
     }
-    let f = Fixture::new();
-    f.export_opensearch(&["--max-part-bytes", "2000"]);
-    let parts = f.bulk_files();
+    let f = fixture();
+    export_opensearch(&f, &["--max-part-bytes", "2000"]);
+    let parts = bulk_files(&f);
     assert!(parts.len() >= 3);
-    let no_jq = path_without_jq(f.dir.path());
-    let with_jq = which("jq").is_some();
+    let no_jq = path_without_jq(f.root());
+    let with_jq = tool_or("jq", "load.sh tested without jq only").is_some();
 
     for path in [None, Some(no_jq.as_path())] {
         if path.is_none() && !with_jq {

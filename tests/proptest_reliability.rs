@@ -11,6 +11,8 @@
 //!   indexed incrementally after each step, ends with the same search
 //!   results as a rebuild.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -22,6 +24,8 @@ use veille::index::writer::{self, IndexOptions};
 use veille::search::snippet::{self, Highlighter};
 use veille::search::{Engine, SearchOptions};
 use veille::{analysis, search::query};
+
+use crate::common::Fixture;
 
 /// Pieces that make text hard to cut correctly.
 const PIECES: &[&str] = &[
@@ -282,12 +286,12 @@ fn answers(index: &Path) -> Answers {
 /// Applies `ops`, indexing incrementally after each one, then rebuilds
 /// the final folder into a fresh index; returns both indexes' answers.
 fn incremental_and_rebuilt(ops: &[Op], unique: bool) -> (Answers, Answers) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("docs");
+    let fx = Fixture::new();
+    let root = fx.path("docs");
     std::fs::create_dir_all(root.join("sub")).unwrap();
     // The folder starts with one file.
-    std::fs::write(root.join("seed.txt"), content("seed.txt", &[0], 0, unique)).unwrap();
-    let incremental = dir.path().join("inc");
+    fx.write("docs/seed.txt", content("seed.txt", &[0], 0, unique));
+    let incremental = fx.path("inc");
     let mut opts = IndexOptions::new(&root, &incremental);
     opts.threads = 2;
     writer::run(&opts).unwrap();
@@ -295,7 +299,7 @@ fn incremental_and_rebuilt(ops: &[Op], unique: bool) -> (Answers, Answers) {
         match op {
             Op::Write(f, t) => {
                 let text = content(FILES[*f], t, n + 1, unique);
-                std::fs::write(root.join(FILES[*f]), text).unwrap()
+                fx.write(&format!("docs/{}", FILES[*f]), text);
             }
             Op::Delete(f) => {
                 let _ = std::fs::remove_file(root.join(FILES[*f]));
@@ -303,7 +307,7 @@ fn incremental_and_rebuilt(ops: &[Op], unique: bool) -> (Answers, Answers) {
         }
         writer::run(&opts).unwrap();
     }
-    let rebuilt = dir.path().join("rebuilt");
+    let rebuilt = fx.path("rebuilt");
     let mut fresh = IndexOptions::new(&root, &rebuilt);
     fresh.threads = 2;
     writer::run(&fresh).unwrap();

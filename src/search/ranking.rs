@@ -438,7 +438,7 @@ mod tests {
 
     /// Runs `f` with a builder for the French and English chains, and the
     /// searcher it reads.
-    fn with_builder<R>(engine: &Engine, f: impl FnOnce(&mut QueryBuilder, &Searcher) -> R) -> R {
+    fn with_builder<R>(engine: &Engine, f: impl FnOnce(&mut QueryBuilder<'_>, &Searcher) -> R) -> R {
         let searcher = engine.searcher();
         let presence = Presence::new(&searcher, &engine.store.fields).unwrap();
         let languages: Vec<&'static Language> = ["fr", "en"]
@@ -475,7 +475,7 @@ mod tests {
             .collect()
     }
 
-    fn atom(builder: &mut QueryBuilder, text: &str) -> Box<dyn Query> {
+    fn atom(builder: &mut QueryBuilder<'_>, text: &str) -> Box<dyn Query> {
         let parsed = query::parse(text);
         let (q, _) = builder.atom(&parsed.groups[0][0]);
         q.expect("the word is looked up")

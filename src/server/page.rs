@@ -338,7 +338,7 @@ fn facets(p: &SearchParams, f: &Facets) -> Markup {
         })
         .url()
     };
-    let langs: Vec<FacetLink> = by_count(&f.lang)
+    let langs: Vec<FacetLink<'_>> = by_count(&f.lang)
         .into_iter()
         .map(|(code, n)| {
             (
@@ -348,7 +348,7 @@ fn facets(p: &SearchParams, f: &Facets) -> Markup {
             )
         })
         .collect();
-    let sources: Vec<FacetLink> = by_count(&f.source)
+    let sources: Vec<FacetLink<'_>> = by_count(&f.source)
         .into_iter()
         .filter_map(|(name, n)| {
             let words: String = name.chars().filter(|c| *c != '"').collect();
@@ -364,7 +364,7 @@ fn facets(p: &SearchParams, f: &Facets) -> Markup {
         })
         .take(MAX_SOURCES)
         .collect();
-    let months: Vec<FacetLink> = f
+    let months: Vec<FacetLink<'_>> = f
         .month
         .iter()
         .rev()
@@ -383,7 +383,7 @@ fn facets(p: &SearchParams, f: &Facets) -> Markup {
     }
 }
 
-fn facet_list(title: &str, items: &[FacetLink]) -> Markup {
+fn facet_list(title: &str, items: &[FacetLink<'_>]) -> Markup {
     html! {
         section {
             h3 { (title) }

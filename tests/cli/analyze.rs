@@ -1,8 +1,9 @@
 //! `veille analyze`: the tokens a chain makes, like Elasticsearch's `_analyze`.
 
-use crate::util::Fixture;
 use std::io::Write;
 use std::process::Stdio;
+
+use crate::common::{Fixture, Run};
 
 #[test]
 fn french_chain_elides_stems_and_folds() {
@@ -16,7 +17,7 @@ fn french_chain_elides_stems_and_folds() {
             "L’intelligence artificielle qu’il précise",
         ])
         .ok();
-    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let v = run.json();
     assert_eq!(v["lang"], "fr");
     let tokens: Vec<&str> = v["tokens"]
         .as_array()
@@ -30,9 +31,8 @@ fn french_chain_elides_stems_and_folds() {
 #[test]
 fn detection_and_stdin_lines() {
     let f = Fixture::new();
-    let mut child = crate::util::veille()
-        .args(["analyze", "--detect", "--json", "-"])
-        .current_dir(f.root())
+    let mut child = f
+        .cmd(&["analyze", "--detect", "--json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -43,18 +43,12 @@ fn detection_and_stdin_lines() {
         .unwrap()
         .write_all("Les opérateurs déploient la fibre dans les campagnes françaises.\nThe operators are rolling out fibre across the countryside.\n".as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let run = Run::from(child.wait_with_output().unwrap());
+    assert_eq!(run.code, 0);
+    let lines = run.json_lines();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["lang"], "fr");
     assert_eq!(lines[1]["lang"], "en");
     assert!(lines[0]["confidence"].as_f64().unwrap() > 0.5);
-    let run = f.run(&["analyze", "--lang", "xx", "text"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--lang"));
+    f.run(&["analyze", "--lang", "xx", "text"]).fatal("--lang");
 }

@@ -1,7 +1,8 @@
 //! Every input format, end to end: written as files, indexed by the binary,
 //! found by search with the metadata each format carries.
 
-use crate::util::{highlighted, Fixture};
+use crate::common::Fixture;
+use crate::util::highlighted;
 
 const TXT_TITLED: &str = "Les puces photoniques arrivent\n\nUne jeune pousse lyonnaise affirme avoir gravé des puces photoniques capables de transporter la lumière entre les cœurs d’un processeur.\n\nSelon l’équipe, la consommation baisse de moitié.\n";
 const TXT_UNTITLED: &str = "Le régulateur des télécoms a publié mardi un rapport sévère sur la couverture des zones blanches, où les opérateurs tardent à installer leurs antennes.\nLes élus locaux réclament des sanctions.\n";
@@ -76,7 +77,7 @@ fn every_format_is_indexed_with_its_metadata() {
     let f = every_format();
     let run = f.index().ok();
     assert!(run.stdout.contains("10 added"), "{}", run.stdout);
-    assert_eq!(f.articles(), 13, "{}", run.stdout);
+    assert_eq!(f.articles("idx"), 13, "{}", run.stdout);
 
     // txt with a title line
     let hits = f.search("photoniques", &[]);
@@ -138,7 +139,7 @@ fn every_format_is_indexed_with_its_metadata() {
     let hits = f.search("annealer", &[]);
     assert_eq!(hits[0]["id"], "42");
     assert_eq!(hits[0]["date"], "2025-06-02T09:00:00Z");
-    assert_eq!(f.ids("stipend"), vec!["l-1"]);
+    assert_eq!(f.hit_ids("stipend"), vec!["l-1"]);
 
     // RSS: each item an article, feed title as source, HTML stripped
     let hits = f.search("fibre", &[]);
@@ -154,7 +155,7 @@ fn every_format_is_indexed_with_its_metadata() {
         .as_str()
         .unwrap()
         .contains("<p>"));
-    assert_eq!(f.ids("satellite téléphonie").len(), 1);
+    assert_eq!(f.hit_ids("satellite téléphonie").len(), 1);
 
     // Atom
     let hits = f.search("wafer", &[]);
@@ -178,7 +179,7 @@ fn ids_are_unique_and_follow_the_source() {
     f.index().ok();
     let mut ids: Vec<String> = ["compiler", "debugger", "profiler"]
         .iter()
-        .flat_map(|q| f.ids(q))
+        .flat_map(|q| f.hit_ids(q))
         .collect();
     assert_eq!(ids[0], "same");
     assert_eq!(ids[1], "one.jsonl#2");
@@ -205,7 +206,7 @@ fn hidden_entries_and_other_extensions_are_ignored() {
         "Visible words about databases and storage engines.",
     );
     f.index().ok();
-    assert_eq!(f.articles(), 1);
+    assert_eq!(f.articles("idx"), 1);
     assert!(f.search("zzhiddenzz", &[]).is_empty());
     assert!(f.search("zzdotzz", &[]).is_empty());
 }

@@ -1,13 +1,21 @@
 //! Incremental indexing: only what changed is read again, and the index
 //! follows additions, changes and deletions.
 
-use crate::util::Fixture;
+use crate::common::{Fixture, Run};
 
 fn summary(stdout: &str) -> &str {
     stdout
         .lines()
         .find(|l| l.starts_with("files:"))
         .unwrap_or_else(|| panic!("no summary in {stdout}"))
+}
+
+/// Asserts that an indexing run succeeded with a summary of the files
+/// that starts with `files`.
+#[track_caller]
+fn summarised(run: Run, files: &str) {
+    let run = run.ok();
+    assert!(summary(&run.stdout).starts_with(files), "{}", run.stdout);
 }
 
 fn base() -> Fixture {
@@ -24,74 +32,60 @@ fn base() -> Fixture {
 #[test]
 fn add_change_delete_and_unchanged_runs() {
     let f = base();
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 3 added, 0 updated, 0 removed, 0 unchanged"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 3 added, 0 updated, 0 removed, 0 unchanged",
     );
-    assert_eq!(f.articles(), 4);
+    assert_eq!(f.articles("idx"), 4);
 
     // Nothing changed: nothing is read again.
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 0 added, 0 updated, 0 removed, 3 unchanged"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 0 added, 0 updated, 0 removed, 3 unchanged",
     );
-    assert_eq!(f.articles(), 4);
+    assert_eq!(f.articles("idx"), 4);
 
     // Add a file.
     f.write(
         "docs/d.md",
         "---\ntitle: Fibre\n---\n\nLa fibre optique arrive dans les hameaux de montagne.\n",
     );
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 1 added, 0 updated, 0 removed, 3 unchanged"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 1 added, 0 updated, 0 removed, 3 unchanged",
     );
-    assert_eq!(f.articles(), 5);
-    assert_eq!(f.ids("hameaux").len(), 1);
+    assert_eq!(f.articles("idx"), 5);
+    assert_eq!(f.hit_ids("hameaux").len(), 1);
 
     // Change a file: old words gone, new ones found.
     f.write(
         "docs/c.jsonl",
         "{\"id\": \"c1\", \"title\": \"Batteries\", \"body\": \"Sodium-ion batteries replace lithium in city cars.\"}\n",
     );
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 0 added, 1 updated, 0 removed, 3 unchanged"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 0 added, 1 updated, 0 removed, 3 unchanged",
     );
-    assert_eq!(f.articles(), 4);
-    assert!(f.ids("wireless").is_empty());
-    assert!(f.ids("solid-state").is_empty());
-    assert_eq!(f.ids("sodium"), vec!["c1"]);
+    assert_eq!(f.articles("idx"), 4);
+    assert!(f.hit_ids("wireless").is_empty());
+    assert!(f.hit_ids("solid-state").is_empty());
+    assert_eq!(f.hit_ids("sodium"), vec!["c1"]);
 
     // Delete a file.
     f.remove("docs/a.txt");
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 0 added, 0 updated, 1 removed, 3 unchanged"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 0 added, 0 updated, 1 removed, 3 unchanged",
     );
-    assert_eq!(f.articles(), 3);
-    assert!(f.ids("routeur").is_empty());
+    assert_eq!(f.articles("idx"), 3);
+    assert!(f.hit_ids("routeur").is_empty());
 
     // --rebuild starts over and finds the same.
-    let run = f
-        .run(&["index", "docs", "--index", "idx", "--rebuild"])
-        .ok();
-    assert!(
-        summary(&run.stdout).starts_with("files: 3 added"),
-        "{}",
-        run.stdout
+    summarised(
+        f.run(&["index", "docs", "--index", "idx", "--rebuild"]),
+        "files: 3 added",
     );
-    assert_eq!(f.articles(), 3);
+    assert_eq!(f.articles("idx"), 3);
 }
 
 #[test]
@@ -106,14 +100,11 @@ fn a_touched_file_is_not_analysed_again() {
     let file = std::fs::File::options().write(true).open(&p).unwrap();
     file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
         .unwrap();
-    let run = f.index().ok();
-    assert!(
-        summary(&run.stdout)
-            .starts_with("files: 0 added, 0 updated, 0 removed, 3 unchanged (1 only touched)"),
-        "{}",
-        run.stdout
+    summarised(
+        f.index(),
+        "files: 0 added, 0 updated, 0 removed, 3 unchanged (1 only touched)",
     );
-    assert_eq!(f.articles(), 4);
+    assert_eq!(f.articles("idx"), 4);
     // And the next run sees nothing to do.
     let run = f.index().ok();
     assert!(
@@ -144,14 +135,14 @@ fn duplicates_are_indexed_once_and_take_over_when_the_original_goes() {
         "{}",
         run.stdout
     );
-    assert_eq!(f.articles(), 1);
-    assert_eq!(f.ids("outage"), vec!["a-original.txt"]);
+    assert_eq!(f.articles("idx"), 1);
+    assert_eq!(f.hit_ids("outage"), vec!["a-original.txt"]);
 
     // The original goes: a copy takes its place.
     f.remove("docs/a-original.txt");
     let run = f.index().ok();
-    assert_eq!(f.articles(), 1, "{}", run.stdout);
-    assert_eq!(f.ids("outage"), vec!["b-copy.txt"]);
+    assert_eq!(f.articles("idx"), 1, "{}", run.stdout);
+    assert_eq!(f.hit_ids("outage"), vec!["b-copy.txt"]);
 }
 
 #[test]
@@ -176,5 +167,5 @@ fn an_index_of_another_format_is_rebuilt_not_misread() {
     downgrade();
     let run = f.index().ok();
     assert!(run.stdout.contains("rebuilt the index"), "{}", run.stdout);
-    assert_eq!(f.articles(), 4);
+    assert_eq!(f.articles("idx"), 4);
 }

@@ -2,7 +2,8 @@
 //! mixed-language articles, Chinese and Japanese, fuzzy and prefix queries,
 //! "did you mean", and the ranking boosts.
 
-use crate::util::{highlighted, Fixture};
+use crate::common::Fixture;
+use crate::util::{highlighted, one_hit_marking};
 
 /// Writes a Markdown article with an id, a language and a body.
 fn article(f: &Fixture, id: &str, lang: &str, title: &str, body: &str) {
@@ -47,7 +48,7 @@ fn tech_names_rank_above_their_parts_and_stems() {
     // (query, articles with the name, articles with only its parts or
     // stems, the highlights allowed)
     type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
-    let cases: &[Case] = &[
+    let cases: &[Case<'_>] = &[
         ("OpenAI", &["openai"], &["opensource"], &["OpenAI"]),
         ("Meta", &["meta"], &["mettre"], &["Meta"]),
         ("C++", &["cpp"], &["clang", "csharp"], &["C++"]),
@@ -79,7 +80,7 @@ fn tech_names_rank_above_their_parts_and_stems() {
         );
     }
     // A lowercase word is an ordinary word: stems still apply.
-    assert!(f.ids("mettre").contains(&"mettre".to_string()));
+    assert!(f.hit_ids("mettre").contains(&"mettre".to_string()));
 }
 
 #[test]
@@ -88,12 +89,7 @@ fn aujourdhui_is_one_word_in_every_spelling() {
     article(&f, "a", "fr", "Actualité", "Les opérateurs annoncent aujourd’hui une baisse des prix de la fibre dans les zones rurales.");
     f.index().ok();
     for q in ["aujourd'hui", "aujourd’hui", "aujourdhui", "Aujourd’hui"] {
-        let hits = f.search(q, &[]);
-        assert_eq!(hits.len(), 1, "{q}");
-        assert!(
-            highlighted(&hits[0]).iter().any(|m| m == "aujourd’hui"),
-            "{q}"
-        );
+        one_hit_marking(&f, q, "aujourd’hui");
     }
 }
 
@@ -106,7 +102,7 @@ fn an_article_in_two_languages_is_found_by_words_of_either() {
     );
     f.index().ok();
     // French words, stemmed the French way
-    assert_eq!(f.ids("opérateur").len(), 1);
+    assert_eq!(f.hit_ids("opérateur").len(), 1);
     // English words, stemmed the English way ("company" → "companies")
     let hits = f.search("company publishing", &[]);
     assert_eq!(hits.len(), 1);
@@ -124,9 +120,9 @@ fn chinese_and_japanese_are_found_by_two_characters() {
         ),
     );
     f.index().ok();
-    assert_eq!(f.ids("智能"), vec!["zh"]);
-    assert_eq!(f.ids("芯片"), vec!["zh"]);
-    assert_eq!(f.ids("東京"), vec!["ja"]);
+    assert_eq!(f.hit_ids("智能"), vec!["zh"]);
+    assert_eq!(f.hit_ids("芯片"), vec!["zh"]);
+    assert_eq!(f.hit_ids("東京"), vec!["ja"]);
     let hits = f.search("智能", &[]);
     assert!(highlighted(&hits[0]).iter().any(|m| m.contains("智能")));
 }
@@ -150,9 +146,7 @@ fn fuzzy_prefix_and_did_you_mean() {
     );
     f.index().ok();
     // fuzzy: found, and the snippet highlights the real word
-    let hits = f.search("Zukerberg~", &[]);
-    assert_eq!(hits.len(), 1);
-    assert!(highlighted(&hits[0]).iter().any(|m| m == "Zuckerberg"));
+    one_hit_marking(&f, "Zukerberg~", "Zuckerberg");
     // prefix
     let hits = f.search("semicond*", &[]);
     assert_eq!(hits.len(), 2);
@@ -209,8 +203,8 @@ fn title_and_adjacency_boosts() {
         ),
     );
     f.index().ok();
-    assert_eq!(f.ids("sovereign cloud"), vec!["near", "far"]);
-    assert_eq!(f.ids("batteries"), vec!["title", "body"]);
+    assert_eq!(f.hit_ids("sovereign cloud"), vec!["near", "far"]);
+    assert_eq!(f.hit_ids("batteries"), vec!["title", "body"]);
 }
 
 #[test]

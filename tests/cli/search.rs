@@ -1,26 +1,14 @@
 //! Searching: the query syntax, the output formats, and the bundled corpus.
 
-use crate::util::{highlighted, repo, veille, Fixture};
+use crate::common::{repo, Fixture};
+use crate::util::{highlighted, one_hit_marking};
 
 /// A fixture whose `docs/` is a copy of the bundled corpus, indexed.
 fn corpus() -> Fixture {
     let f = Fixture::new();
-    copy_dir(&repo().join("corpus"), &f.path("docs"));
+    f.copy(&repo().join("corpus"), "docs");
     f.index().ok();
     f
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn small() -> Fixture {
@@ -55,12 +43,7 @@ fn stemmed_and_folded_words_are_found_and_highlighted() {
     assert!(marks.iter().any(|m| m == "recrutement"), "{marks:?}");
 
     for q in ["precieuse", "précieuse", "PRÉCIEUSE"] {
-        let hits = f.search(q, &[]);
-        assert_eq!(hits.len(), 1, "{q}");
-        assert!(
-            highlighted(&hits[0]).iter().any(|m| m == "précieuse"),
-            "{q}"
-        );
+        one_hit_marking(&f, q, "précieuse");
     }
     // An English query word is stemmed the English way.
     let hits = f.search("hire", &[]);
@@ -77,20 +60,20 @@ fn query_syntax() {
     assert_eq!(f.search("\"cloud outage\"", &[]).len(), 1);
     assert!(f.search("\"outage cloud\"", &[]).is_empty());
     // exclusion
-    let ids = f.ids("engineers -banks");
+    let ids = f.hit_ids("engineers -banks");
     assert_eq!(ids, vec!["en1.md"]);
     // OR
-    assert_eq!(f.ids("rançongiciels OR semiconductor").len(), 2);
+    assert_eq!(f.hit_ids("rançongiciels OR semiconductor").len(), 2);
     // title:
-    assert_eq!(f.ids("title:outage"), vec!["en2.md"]);
-    assert!(f.ids("title:payments").is_empty());
+    assert_eq!(f.hit_ids("title:outage"), vec!["en2.md"]);
+    assert!(f.hit_ids("title:payments").is_empty());
     // lang: and --lang
-    assert_eq!(f.ids("engineers lang:en").len(), 2);
+    assert_eq!(f.hit_ids("engineers lang:en").len(), 2);
     assert_eq!(f.search("ingénieurs", &["--lang", "fr"]).len(), 1);
     assert!(f.search("engineers", &["--lang", "fr"]).is_empty());
     // source:
-    assert_eq!(f.ids("source:\"wire today\" engineers").len(), 2);
-    assert_eq!(f.ids("source:hebdo données").len(), 1);
+    assert_eq!(f.hit_ids("source:\"wire today\" engineers").len(), 2);
+    assert_eq!(f.hit_ids("source:hebdo données").len(), 1);
 }
 
 #[test]
@@ -233,20 +216,16 @@ fn a_file_of_queries_gives_trec_runs_and_json() {
     assert_eq!(hits[1]["query_id"], "q2");
 
     f.write("bad.tsv", "q1\tok\nno tab on this line\n");
-    let run = f.run(&["search", "--queries", "bad.tsv", "--index", "idx"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("bad.tsv") && run.stderr.contains("line 2"),
-        "{}",
-        run.stderr
-    );
+    let run = f
+        .run(&["search", "--queries", "bad.tsv", "--index", "idx"])
+        .fatal("bad.tsv");
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
 }
 
 #[test]
 fn the_bundled_corpus_answers_the_readme_queries() {
     let f = corpus();
-    let run = f.run(&["stats", "--index", "idx", "--json"]).ok();
-    let stats: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let stats = f.stats("idx");
     assert!(stats["articles"].as_u64().unwrap() >= 40, "{stats}");
     assert!(stats["languages"]["fr"].as_u64().unwrap() >= 15, "{stats}");
     assert!(stats["languages"]["en"].as_u64().unwrap() >= 15, "{stats}");
@@ -269,17 +248,11 @@ fn the_bundled_corpus_answers_the_readme_queries() {
 #[test]
 fn the_default_index_is_built_from_corpus_on_first_search() {
     let f = Fixture::new();
-    copy_dir(&repo().join("corpus"), &f.path("corpus"));
-    let run = veille()
-        .args(["search", "intelligence artificielle", "--color", "never"])
-        .current_dir(f.root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("building"), "{stderr}");
-    assert!(stdout.contains("intelligence"), "{stdout}");
+    f.copy(&repo().join("corpus"), "corpus");
+    let run = f.run(&["search", "intelligence artificielle", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("building"), "{}", run.stderr);
+    assert!(run.stdout.contains("intelligence"), "{}", run.stdout);
     assert!(f.path("index/meta.json").exists());
     // the second search uses it without rebuilding
     let run = f.run(&["search", "intelligence artificielle"]).ok();
@@ -289,8 +262,7 @@ fn the_default_index_is_built_from_corpus_on_first_search() {
 #[test]
 fn stats_report_languages_sources_and_dates() {
     let f = small();
-    let run = f.run(&["stats", "--index", "idx", "--json"]).ok();
-    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let v = f.stats("idx");
     assert_eq!(v["articles"], 4);
     assert_eq!(v["languages"]["fr"], 2);
     assert_eq!(v["languages"]["en"], 2);

@@ -1,34 +1,23 @@
-//! Helpers shared by the integration test binaries (`cli`, `server`,
-//! `reliability`): each one includes this file as its `common` module and
-//! re-exports what it uses from its own `util`.
+//! What the integration test binaries share, so that each one does not grow
+//! its own copy: a temporary folder in which the built `veille` runs
+//! ([`Fixture`], [`Run`]), a started `veille serve` and the HTTP calls made
+//! to it ([`Server`]), and the one policy for a test that needs something
+//! the repository does not hold, a tool or the team's data
+//! ([`require_tools`], [`shared_data`]).
+//!
+//! A binary at the top of `tests/` includes it with `mod common;`, one in a
+//! folder with `#[path = "../common/mod.rs"] mod common;`.
 
-// Each binary uses a part of these.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    unused_imports,
+    reason = "each test binary uses a part of these helpers"
+)]
 
-use std::path::Path;
-use std::process::Command;
+mod fixture;
+mod needs;
+mod server;
 
-/// The built binary.
-pub fn veille() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_veille"))
-}
-
-/// Writes a file, creating its folders.
-pub fn write(path: &Path, content: impl AsRef<[u8]>) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
-    std::fs::write(path, content).expect("write file");
-}
-
-/// Percent-encodes a query-string value.
-pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use fixture::{kill9, repo, veille, wait_exit, write, Fixture, Run};
+pub use needs::{note, require_tool, require_tools, shared_data, tool_or, which};
+pub use server::{client, enc, fetch_json, get, get_json, Server};

@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::util::{client, percentile_ms, write_article_file, write_corpus, Fixture, Rng, Server};
+use crate::common::{client, enc, fetch_json, Fixture};
+use crate::util::{percentile_ms, write_article_file, write_corpus, Rng};
 
 /// What a raw request got: the status (none when the connection was
 /// closed without an answer) and the whole response.
@@ -110,8 +111,8 @@ async fn abusive_clients_get_clean_4xx_and_do_not_slow_the_others() {
     // A short request time limit, which also bounds how long a request
     // head may take to arrive.
     let limit = Duration::from_secs(3);
-    let server = Server::start(fx.root(), &["--index", "idx", "--timeout", "3"]);
-    let addr = server.addr.clone();
+    let server = fx.serve(&["--index", "idx", "--timeout", "3"]);
+    let addr = server.addr().to_string();
 
     // A normal client searches the whole time.
     let stop = Arc::new(AtomicBool::new(false));
@@ -124,7 +125,7 @@ async fn abusive_clients_get_clean_4xx_and_do_not_slow_the_others() {
             let mut latencies = Vec::new();
             let mut i = 0;
             while !stop.load(Ordering::SeqCst) {
-                let url = format!("{base}/api/search?q={}", crate::util::enc(queries[i % 4]));
+                let url = format!("{base}/api/search?q={}", enc(queries[i % 4]));
                 let t = Instant::now();
                 let r = http.get(&url).send().await.expect("normal search");
                 assert_eq!(r.status(), 200);
@@ -228,16 +229,10 @@ struct Load {
 async fn load(duration: Duration, connections: usize) -> Load {
     let fx = Fixture::new();
     let mut n = write_corpus(&fx.path("docs"), 2_000, 10, 0, 71);
-    let server = Server::start(fx.root(), &["--watch", "docs", "--index", "idx"]);
+    let server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     let base = server.base.clone();
-    let before: serde_json::Value = client()
-        .get(format!("{base}/api/stats"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = server.url("/api/stats");
+    let (_, before) = fetch_json(&client(), &stats).await;
 
     // Files keep landing: ten every half second.
     let stop = Arc::new(AtomicBool::new(false));
@@ -316,14 +311,7 @@ async fn load(duration: Duration, connections: usize) -> Load {
     stop.store(true, Ordering::SeqCst);
     landing.join().unwrap();
     latencies.sort();
-    let after: serde_json::Value = client()
-        .get(format!("{base}/api/stats"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, after) = fetch_json(&client(), &stats).await;
     assert!(!server.log().contains("panicked"), "{}", server.log());
     Load {
         requests: latencies.len() as u64,
@@ -349,22 +337,27 @@ fn report(name: &str, secs: u64, connections: usize, l: &Load) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn load_5_s_at_64_connections_while_indexing() {
-    let l = load(Duration::from_secs(5), 64).await;
-    report("load (short)", 5, 64, &l);
+/// How many clients a load run has.
+const CONNECTIONS: usize = 64;
+
+/// A load run of `secs`, reported under `name`: no error, articles
+/// indexed meanwhile, and a p99 under `p99_ms`.
+async fn load_run(name: &str, secs: u64, p99_ms: f64) {
+    let l = load(Duration::from_secs(secs), CONNECTIONS).await;
+    report(name, secs, CONNECTIONS, &l);
     assert_eq!(l.errors, 0);
     assert!(l.indexed > 0, "nothing was indexed during the run");
+    assert!(l.p99 < p99_ms, "p99 {:.1} ms", l.p99);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_5_s_at_64_connections_while_indexing() {
     // A debug build on two cores, shared with the other tests: generous.
-    assert!(l.p99 < 5_000.0, "p99 {:.1} ms", l.p99);
+    load_run("load (short)", 5, 5_000.0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "long: run by scripts/reliability.sh"]
 async fn load_60_s_at_64_connections_while_indexing() {
-    let l = load(Duration::from_secs(60), 64).await;
-    report("load (long)", 60, 64, &l);
-    assert_eq!(l.errors, 0);
-    assert!(l.indexed > 0, "nothing was indexed during the run");
-    assert!(l.p99 < 2_000.0, "p99 {:.1} ms", l.p99);
+    load_run("load (long)", 60, 2_000.0).await;
 }

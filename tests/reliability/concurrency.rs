@@ -9,9 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::util::{
-    client, eventually, write_article_file, write_corpus, Fixture, Rng, Run, Server,
-};
+use crate::common::{client, fetch_json, veille, Fixture, Run};
+use crate::util::{eventually, write_article_file, write_corpus, Rng};
 
 /// The message of a run that found the index held by another process.
 const LOCKED: &str = "the index is being written by another process";
@@ -26,23 +25,13 @@ fn stopped_clearly(run: &Run, index: &str) {
     assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
 }
 
-/// Waits for a child and turns it into a [`Run`].
-fn finish(child: std::process::Child) -> Run {
-    let out = child.wait_with_output().expect("wait");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 #[test]
 fn a_second_index_run_stops_with_a_clear_message() {
     let fx = Fixture::new();
     write_corpus(&fx.path("docs"), 1_500, 10, 500, 31);
     fx.run(&["index", "docs", "--index", "clean", "--quiet"])
         .ok();
-    let (count, ids) = (fx.articles("clean"), fx.ids("clean"));
+    let (count, ids) = (fx.articles("clean"), fx.article_ids("clean"));
 
     let first = fx
         .cmd(&["index", "docs", "--index", "idx", "--quiet"])
@@ -75,7 +64,7 @@ fn a_second_index_run_stops_with_a_clear_message() {
             .as_mut()
             .is_some_and(|c| c.try_wait().unwrap().is_some())
         {
-            let run = finish(first.take().unwrap());
+            let run = Run::from(first.take().unwrap().wait_with_output().expect("wait"));
             run.no_panic();
             // The first run may itself have lost the race at start-up:
             // then it is the one that saw the index held.
@@ -93,7 +82,7 @@ fn a_second_index_run_stops_with_a_clear_message() {
     // The index is whole: one more run completes it, as a clean run.
     fx.run(&["index", "docs", "--index", "idx", "--quiet"]).ok();
     assert_eq!(fx.articles("idx"), count);
-    assert_eq!(fx.ids("idx"), ids);
+    assert_eq!(fx.article_ids("idx"), ids);
 }
 
 /// Runs an outside `veille index` again and again while files land in a
@@ -103,7 +92,7 @@ fn a_second_index_run_stops_with_a_clear_message() {
 fn the_watcher_and_an_outside_index_run_take_turns() {
     let fx = Fixture::new();
     let mut n = write_corpus(&fx.path("docs"), 400, 10, 0, 41);
-    let server = Server::start(fx.root(), &["--watch", "docs", "--index", "idx"]);
+    let server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     let mut rng = Rng::new(42);
     let (mut completed, mut locked) = (0, 0);
     for round in 0..8 {
@@ -125,8 +114,8 @@ fn the_watcher_and_an_outside_index_run_take_turns() {
     eprintln!("outside runs beside the watcher: {completed} completed, {locked} stopped clearly");
     fx.run(&["index", "docs", "--index", "clean", "--quiet"])
         .ok();
-    let ids = fx.ids("clean");
-    let converged = eventually(Duration::from_secs(60), || fx.ids("idx") == ids);
+    let ids = fx.article_ids("clean");
+    let converged = eventually(Duration::from_secs(60), || fx.article_ids("idx") == ids);
     assert!(converged, "the index did not end with every article once");
     assert_eq!(fx.articles("idx"), fx.articles("clean"));
     // Once the watcher is idle, an outside run goes through, with nothing
@@ -165,7 +154,7 @@ async fn searches_during_indexing_see_whole_commits() {
         write_article_file(&fx.path(&format!("docs/r0/f{n:05}.txt")), &mut rng, n);
     }
     fx.run(&["index", "docs", "--index", "idx", "--quiet"]).ok();
-    let server = Server::start(fx.root(), &["--index", "idx"]);
+    let server = fx.serve(&["--index", "idx"]);
 
     // Rounds of new files, each indexed by an outside run (one commit each).
     let done = Arc::new(AtomicBool::new(false));
@@ -182,7 +171,7 @@ async fn searches_during_indexing_see_whole_commits() {
                     write_article_file(&path, &mut rng, n);
                     n += 1;
                 }
-                let out = crate::util::veille()
+                let out = veille()
                     .args(["index", "docs", "--index", "idx", "--quiet"])
                     .current_dir(&root)
                     .output()
@@ -203,7 +192,7 @@ async fn searches_during_indexing_see_whole_commits() {
     let mut fetched = 0;
     loop {
         let finished = done.load(Ordering::SeqCst);
-        let v: serde_json::Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+        let (_, v) = fetch_json(&http, &url).await;
         searches += 1;
         let total = v["total"].as_u64().expect("total");
         assert!(total >= last, "the total went down from {last} to {total}");
@@ -219,14 +208,7 @@ async fn searches_during_indexing_see_whole_commits() {
         if searches.is_multiple_of(5) {
             if let Some(hit) = v["hits"].as_array().unwrap().first() {
                 let id = hit["id"].as_str().unwrap();
-                let a: serde_json::Value = http
-                    .get(server.url(&format!("/api/articles/{id}")))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let (_, a) = fetch_json(&http, &server.url(&format!("/api/articles/{id}"))).await;
                 assert_eq!(a["title"], hit["title"], "{a}");
                 assert!(a["body"].as_str().is_some_and(|b| b.contains("art")), "{a}");
                 fetched += 1;
@@ -241,7 +223,7 @@ async fn searches_during_indexing_see_whole_commits() {
     let deadline = Instant::now() + Duration::from_secs(10);
     while last < n && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let v: serde_json::Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+        let (_, v) = fetch_json(&http, &url).await;
         let total = v["total"].as_u64().unwrap();
         assert!(total >= last);
         last = total;

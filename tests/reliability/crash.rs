@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{
-    article_text, eventually, kill9, write_article_file, write_corpus, Fixture, Rng, Run, Server,
-};
+use crate::common::{kill9, shared_data, Fixture, Run};
+use crate::util::{article_text, eventually, write_article_file, write_corpus, Rng};
 
 /// What one kill left behind.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,8 +28,7 @@ fn after_kill(fx: &Fixture, index: &str, opened_before: bool) -> AfterKill {
     let run = fx.run(&["stats", "--index", index, "--json"]);
     run.no_panic();
     if run.code == 0 {
-        let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
-        return AfterKill::Opens(v["articles"].as_u64().unwrap());
+        return AfterKill::Opens(run.json()["articles"].as_u64().unwrap());
     }
     assert!(
         !opened_before,
@@ -57,7 +55,7 @@ fn clean_run(fx: &Fixture, dir: &str) -> (u64, BTreeSet<String>, Duration) {
     let took = started.elapsed();
     run.no_panic();
     run.ok();
-    (fx.articles("clean"), fx.ids("clean"), took)
+    (fx.articles("clean"), fx.article_ids("clean"), took)
 }
 
 /// Kills one `veille index` run after a pseudo-random delay in
@@ -74,7 +72,13 @@ fn kill_one(fx: &Fixture, dir: &str, rng: &mut Rng, window: Duration) -> (Durati
 /// Changes a corpus the way a news folder changes: about one file in ten
 /// rewritten, one in a hundred deleted, a few added.
 fn mutate(dir: &Path, rng: &mut Rng, next: &mut usize) {
-    let mut files: Vec<PathBuf> = walk_files(dir);
+    // Sorted: the same changes on every machine, whatever the folder order.
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.expect("walk the corpus"))
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
     files.sort();
     for path in &files {
         match rng.below(100) {
@@ -101,23 +105,6 @@ fn mutate(dir: &Path, rng: &mut Rng, next: &mut usize) {
     }
 }
 
-fn walk_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let entry = entry.unwrap();
-            let ft = entry.file_type().unwrap();
-            if ft.is_dir() {
-                stack.push(entry.path());
-            } else if ft.is_file() {
-                out.push(entry.path());
-            }
-        }
-    }
-    out
-}
-
 /// Kills `veille index` at pseudo-random points until `kills` kills have
 /// landed in a running process, then lets it finish, and compares with a
 /// clean run of the final folder. Without `mutating`, every kill hits a
@@ -137,7 +124,13 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
     eprintln!("first build: {:.2} s", build.as_secs_f64());
     let mut opened = false;
     let mut made = 0;
-    let mut report = |delay: Duration, running: bool, state: &AfterKill| {
+    // Kills one run, looks at the index (`opened` says whether it has
+    // opened since it was last created) and says what the kill left;
+    // returns whether the run was still going, and that state.
+    let mut kill = |rng: &mut Rng, window: Duration, opened: &mut bool| {
+        let (delay, running) = kill_one(fx, dir, rng, window);
+        let state = after_kill(fx, "idx", *opened);
+        *opened |= matches!(state, AfterKill::Opens(_));
         made += 1;
         eprintln!(
             "kill {made} at {} ms{}: {state:?}",
@@ -148,6 +141,7 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
                 " (after the run ended: not counted)"
             }
         );
+        (running, state)
     };
     let first_half = if mutating { kills / 2 } else { kills };
     // Nothing is committed before the end of a first build of this size
@@ -158,10 +152,7 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
     let mut window = build;
     let mut landed = 0;
     while landed < first_half {
-        let (delay, running) = kill_one(fx, dir, &mut rng, window);
-        let state = after_kill(fx, "idx", opened);
-        opened |= matches!(state, AfterKill::Opens(_));
-        report(delay, running, &state);
+        let (running, _) = kill(&mut rng, window, &mut opened);
         if running {
             landed += 1;
         } else {
@@ -186,10 +177,7 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
         let mut last = None;
         while landed < kills {
             mutate(&fx.path(dir), &mut rng, &mut next);
-            let (delay, running) = kill_one(fx, dir, &mut rng, window);
-            let state = after_kill(fx, "idx", opened);
-            opened |= matches!(state, AfterKill::Opens(_));
-            report(delay, running, &state);
+            let (running, state) = kill(&mut rng, window, &mut opened);
             if running {
                 landed += 1;
                 if last.as_ref() == Some(&state) {
@@ -206,7 +194,7 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
     run.no_panic();
     let run = run.ok();
     assert_eq!(fx.articles("idx"), count, "{}", run.stdout);
-    let got = fx.ids("idx");
+    let got = fx.article_ids("idx");
     let missing: Vec<_> = ids.difference(&got).take(10).collect();
     let extra: Vec<_> = got.difference(&ids).take(10).collect();
     assert!(
@@ -227,12 +215,25 @@ fn kill_and_resume(fx: &Fixture, dir: &str, kills: usize, seed: u64, mutating: b
     made
 }
 
+/// [`kill_and_resume`] on a changing corpus written by [`write_corpus`]
+/// (whose arguments come first).
+fn kill_a_generated_corpus(
+    articles: usize,
+    per_file: usize,
+    big_jsonl: usize,
+    corpus_seed: u64,
+    kills: usize,
+    seed: u64,
+) {
+    let fx = Fixture::new();
+    let n = write_corpus(&fx.path("docs"), articles, per_file, big_jsonl, corpus_seed);
+    eprintln!("corpus: {n} articles");
+    kill_and_resume(&fx, "docs", kills, seed, true);
+}
+
 #[test]
 fn index_killed_at_random_points_resumes_without_loss() {
-    let fx = Fixture::new();
-    let n = write_corpus(&fx.path("docs"), 1_000, 10, 500, 11);
-    eprintln!("corpus: {n} articles");
-    kill_and_resume(&fx, "docs", 6, 0x5EED, true);
+    kill_a_generated_corpus(1_000, 10, 500, 11, 6, 0x5EED);
 }
 
 /// The long version: 30 kills, each landing in a running process, over
@@ -241,10 +242,7 @@ fn index_killed_at_random_points_resumes_without_loss() {
 #[test]
 #[ignore = "long: run by scripts/reliability.sh"]
 fn index_killed_30_times_resumes_without_loss() {
-    let fx = Fixture::new();
-    let n = write_corpus(&fx.path("docs"), 20_000, 15, 5_000, 12);
-    eprintln!("corpus: {n} articles");
-    kill_and_resume(&fx, "docs", 30, 0xC0FFEE, true);
+    kill_a_generated_corpus(20_000, 15, 5_000, 12, 30, 0xC0FFEE);
 }
 
 /// The long version on the team's real corpora, when present: OrangeSum
@@ -253,11 +251,9 @@ fn index_killed_30_times_resumes_without_loss() {
 #[test]
 #[ignore = "long: run by scripts/reliability.sh"]
 fn index_killed_on_the_shared_corpora_resumes_without_loss() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !shared.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
+    let Some(shared) = shared_data("data") else {
         return;
-    }
+    };
     let fx = Fixture::new();
     let docs = fx.path("shared");
     std::fs::create_dir_all(&docs).unwrap();
@@ -295,7 +291,7 @@ fn watcher_killed(kills: usize, per_round: usize, seed: u64) {
     let fx = Fixture::new();
     let mut n = write_corpus(&fx.path("docs"), 300, 10, 0, seed);
     let mut rng = Rng::new(seed ^ 0xABCD);
-    let mut server = Server::start(fx.root(), &["--watch", "docs", "--index", "idx"]);
+    let mut server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     let mut opened = true;
     let mut written: Vec<PathBuf> = Vec::new();
     for k in 0..kills {
@@ -319,14 +315,14 @@ fn watcher_killed(kills: usize, per_round: usize, seed: u64) {
         let state = after_kill(&fx, "idx", opened);
         opened = matches!(state, AfterKill::Opens(_));
         eprintln!("watcher kill {k} at {} ms: {state:?}", delay.as_millis());
-        server = Server::start(fx.root(), &["--watch", "docs", "--index", "idx"]);
+        server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     }
     // The restarted watcher catches up with everything that landed.
     let (count, ids, _) = clean_run(&fx, "docs");
     let caught_up = eventually(Duration::from_secs(120), || {
-        fx.run(&["stats", "--index", "idx", "--json"]).code == 0 && fx.ids("idx") == ids
+        fx.run(&["stats", "--index", "idx", "--json"]).code == 0 && fx.article_ids("idx") == ids
     });
-    let got = fx.ids("idx");
+    let got = fx.article_ids("idx");
     let missing: Vec<_> = ids.difference(&got).take(10).collect();
     let extra: Vec<_> = got.difference(&ids).take(10).collect();
     assert!(

@@ -9,7 +9,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::{is_root, os_path, run_measured, write, Fixture, Rng};
+use crate::common::{note, write, Fixture};
+use crate::util::{article_text, is_root, os_path, run_measured, Rng};
 
 /// Lines of the JSON Lines file, and every how many lines one is broken.
 const JSONL_LINES: usize = 10_000;
@@ -59,7 +60,7 @@ fn write_jsonl(path: &Path) -> (Vec<String>, Vec<usize>) {
             let line = serde_json::json!({
                 "id": id,
                 "title": format!("Dépêche numéro {n}"),
-                "body": crate::util::article_text(&mut rng, n),
+                "body": article_text(&mut rng, n),
                 "lang": if n.is_multiple_of(2) { "fr" } else { "en" },
             });
             text.push_str(&line.to_string());
@@ -128,22 +129,18 @@ fn write_hostile(fx: &Fixture) -> (Vec<String>, Vec<usize>) {
     }
 
     // Binary files under text extensions.
-    fx.write(
-        "docs/binary/image.txt",
-        binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 64 * 1024, 1),
-    );
-    fx.write(
-        "docs/binary/program.html",
-        binary(b"\x7fELF\x02\x01\x01\0", 32 * 1024, 2),
-    );
-    fx.write(
-        "docs/binary/archive.json",
-        binary(b"PK\x03\x04\x14\0", 16 * 1024, 3),
-    );
-    fx.write(
-        "docs/binary/feed.xml",
-        binary(b"\x1f\x8b\x08\0", 16 * 1024, 4),
-    );
+    let magics: [(&str, &[u8], usize); 4] = [
+        ("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 64),
+        ("program.html", b"\x7fELF\x02\x01\x01\0", 32),
+        ("archive.json", b"PK\x03\x04\x14\0", 16),
+        ("feed.xml", b"\x1f\x8b\x08\0", 16),
+    ];
+    for (seed, (name, magic, kib)) in (1..).zip(magics) {
+        fx.write(
+            &format!("docs/binary/{name}"),
+            binary(magic, kib * 1024, seed),
+        );
+    }
     fx.write(
         "docs/binary/controls.md",
         "\x01\x02\x03\x04\x05\x06".repeat(500),
@@ -291,26 +288,15 @@ fn search_ids(fx: &Fixture, query: &str) -> Vec<String> {
     let run = fx.run(&["search", query, "--index", "idx", "--json", "--all"]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     run.no_panic();
-    run.stdout
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["id"].as_str().unwrap().to_string()
-        })
+    run.json_lines()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
         .collect()
 }
 
 /// The report lines about one file.
 fn lines_about<'a>(out: &'a str, file: &str) -> Vec<&'a str> {
     out.lines().filter(|l| l.contains(file)).collect()
-}
-
-#[track_caller]
-fn reported(out: &str, file: &str, what: &str) {
-    assert!(
-        lines_about(out, file).iter().any(|l| l.contains(what)),
-        "no line about {file} saying {what:?} in:\n{out}"
-    );
 }
 
 #[test]
@@ -344,16 +330,16 @@ fn hostile_corpus_is_reported_and_everything_else_indexed() {
         "feed.xml",
         "controls.md",
     ] {
-        reported(out, &format!("binary/{f}"), "binary file");
+        run.reported(&format!("binary/{f}"), "binary file");
     }
     for ext in ["txt", "md", "html", "json", "jsonl", "xml"] {
-        reported(out, &format!("empty/zero.{ext}"), "empty file");
+        run.reported(&format!("empty/zero.{ext}"), "empty file");
     }
     // Encodings: decoded with a warning giving the line, or skipped.
-    reported(out, "enc/latin1.txt", "line 1: not valid UTF-8");
-    reported(out, "enc/truncated-utf8.md", "not valid UTF-8");
-    reported(out, "enc/utf16-odd.txt", "UTF-16");
-    reported(out, "enc/nul-head.txt", "binary file");
+    run.reported("enc/latin1.txt", "line 1: not valid UTF-8");
+    run.reported("enc/truncated-utf8.md", "not valid UTF-8");
+    run.reported("enc/utf16-odd.txt", "UTF-16");
+    run.reported("enc/nul-head.txt", "binary file");
     assert_eq!(search_ids(&fx, "cafe"), vec!["enc/latin1.txt"]);
     assert_eq!(search_ids(&fx, "utfseizele"), vec!["enc/utf16le.txt"]);
     assert_eq!(search_ids(&fx, "utfseizebe"), vec!["u16be"]);
@@ -368,7 +354,7 @@ fn hostile_corpus_is_reported_and_everything_else_indexed() {
         assert!(out.contains(&needle), "{needle} missing in:\n{out}");
     }
     // ...and every good line is indexed.
-    let ids = fx.ids("idx");
+    let ids = fx.article_ids("idx");
     let indexed_good = ids.iter().filter(|id| id.starts_with("good-")).count();
     assert_eq!(indexed_good, good.len(), "good JSONL lines indexed");
     assert!(good.iter().all(|id| ids.contains(id)));
@@ -379,8 +365,8 @@ fn hostile_corpus_is_reported_and_everything_else_indexed() {
     );
 
     // Deep JSON is a parse error at line 1, not a stack overflow.
-    reported(out, "json/deep-array.json", "parse error at line 1");
-    reported(out, "json/deep-object.json", "parse error at line 1");
+    run.reported("json/deep-array.json", "parse error at line 1");
+    run.reported("json/deep-object.json", "parse error at line 1");
     // Deep and unclosed HTML are read; an entity flood is cut.
     assert_eq!(search_ids(&fx, "abyssal"), vec!["html/deep.html"]);
     assert_eq!(search_ids(&fx, "jamaisferme"), vec!["html/unclosed.html"]);
@@ -429,19 +415,19 @@ fn hostile_corpus_is_reported_and_everything_else_indexed() {
     assert!(octet[0].starts_with("names/caf"), "{octet:?}");
 
     // Symbolic link loops are reported and the walk goes on.
-    reported(out, "links/loop", "loop");
+    run.reported("links/loop", "loop");
     assert!(lines_about(out, "links/self.txt")
         .iter()
         .any(|l| l.starts_with("warning")));
-    reported(out, "links/dangling.txt", "");
+    run.reported("links/dangling.txt", "");
     // The locked folder is reported, unless root reads it anyway.
     if is_root() {
-        eprintln!(
-            "note: running as root, which reads a folder without permissions; \
-             the unreadable-folder case cannot fail here and is not asserted"
+        note(
+            "running as root, which reads a folder without permissions: \
+             the unreadable-folder case cannot fail here and is not asserted",
         );
     } else {
-        reported(out, "docs/locked", "ermission denied");
+        run.reported("docs/locked", "ermission denied");
         assert!(search_ids(&fx, "verrouille").is_empty());
     }
     // The ordinary articles are all there.
@@ -495,11 +481,7 @@ fn a_200_mb_text_file_is_skipped_or_cut_within_bounds() {
     let (run, rss_default) = run_measured(fx.cmd(&["index", "big", "--index", "idx", "--quiet"]));
     run.no_panic();
     let run = run.ok();
-    reported(
-        &run.stdout,
-        "big/huge.txt",
-        &format!("too large ({size} bytes"),
-    );
+    run.reported("big/huge.txt", &format!("too large ({size} bytes"));
     assert_eq!(fx.articles("idx"), 1);
 
     let (run, rss_let_in) = run_measured(fx.cmd(&[
@@ -513,7 +495,7 @@ fn a_200_mb_text_file_is_skipped_or_cut_within_bounds() {
     ]));
     run.no_panic();
     let run = run.ok();
-    reported(&run.stdout, "big/huge.txt", "text cut at");
+    run.reported("big/huge.txt", "text cut at");
     assert_eq!(fx.articles("idx2"), 2);
     let articles = fx.export("idx2");
     let huge = articles
@@ -547,7 +529,7 @@ fn write_big_text(path: &Path, bytes: usize) -> u64 {
     let mut rng = Rng::new(99);
     let mut block = String::new();
     for n in 0..2000 {
-        block.push_str(&crate::util::article_text(&mut rng, n));
+        block.push_str(&article_text(&mut rng, n));
         block.push_str(if n % 5 == 4 { "\n\n" } else { "\n" });
     }
     out.write_all(b"Un fichier immense\n\n").unwrap();
@@ -570,7 +552,7 @@ fn an_entity_flood_is_cut_at_the_cap() {
     let (run, rss_kib) = run_measured(fx.cmd(&["index", "docs", "--index", "idx", "--quiet"]));
     run.no_panic();
     let run = run.ok();
-    reported(&run.stdout, "entities.html", "text cut at");
+    run.reported("entities.html", "text cut at");
     let articles = fx.export("idx");
     assert_eq!(articles.len(), 1);
     let text = articles[0]["body"].as_str().unwrap().len();
@@ -602,7 +584,7 @@ fn a_folder_of_big_dumps_stays_within_bounds() {
                     "title": format!("Dépêche {n}"),
                     // About 4 KB of text: long articles, so that the
                     // per-article bookkeeping stays small beside the text.
-                    "body": crate::util::article_text(&mut rng, n).repeat(20),
+                    "body": article_text(&mut rng, n).repeat(20),
                     "lang": if n.is_multiple_of(2) { "fr" } else { "en" },
                 });
                 writeln!(out, "{line}").unwrap();

@@ -1,127 +1,14 @@
-//! Helpers of the reliability tests: a temporary folder, the built binary
-//! run in it (with its peak memory measured), generated corpora, a started
-//! `veille serve`, and the readings every test compares: the article count
-//! and the set of article ids.
+//! Helpers of the reliability tests beyond the shared fixture: the built
+//! binary run with its peak memory measured, deterministic generated
+//! corpora, and small waits and figures.
 
-use std::collections::BTreeSet;
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use crate::common::{enc, veille, write};
-
-/// A temporary working folder for one test.
-pub struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    pub fn new() -> Fixture {
-        Fixture {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Absolute path of `rel` inside the fixture.
-    pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// Writes a file (creating folders).
-    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
-        write(&self.path(rel), content);
-    }
-
-    /// A `veille` command whose working folder is the fixture.
-    pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = veille();
-        cmd.args(args).current_dir(self.root());
-        cmd
-    }
-
-    /// Runs `veille ARGS` here and waits for it.
-    pub fn run(&self, args: &[&str]) -> Run {
-        let out = self
-            .cmd(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run veille");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// `veille stats --index INDEX --json`, which must succeed.
-    pub fn stats(&self, index: &str) -> serde_json::Value {
-        let run = self.run(&["stats", "--index", index, "--json"]).ok();
-        serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-    }
-
-    /// Number of articles in `index`.
-    pub fn articles(&self, index: &str) -> u64 {
-        self.stats(index)["articles"].as_u64().expect("articles")
-    }
-
-    /// Every article of `index`, as `veille export jsonl` writes them.
-    pub fn export(&self, index: &str) -> Vec<serde_json::Value> {
-        let run = self.run(&["export", "jsonl", "--index", index]).ok();
-        run.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// The ids of every article of `index`; panics on a duplicate id.
-    pub fn ids(&self, index: &str) -> BTreeSet<String> {
-        let mut ids = BTreeSet::new();
-        for article in self.export(index) {
-            let id = article["id"].as_str().expect("id").to_string();
-            assert!(ids.insert(id.clone()), "article {id:?} is in {index} twice");
-        }
-        ids
-    }
-}
-
-/// What a finished run of the binary gave.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// Asserts exit code 0 and returns self.
-    #[track_caller]
-    pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Asserts that nothing panicked (a panic that a worker caught still
-    /// prints "panicked" on standard error).
-    #[track_caller]
-    pub fn no_panic(&self) {
-        assert!(
-            !self.stderr.contains("panicked") && !self.stdout.contains("panicked"),
-            "a panic:\n{}\n{}",
-            self.stdout,
-            self.stderr
-        );
-    }
-}
+use crate::common::{tool_or, write, Run};
 
 /// GNU time, which reports its child's peak memory (`%M`, KiB).
 const GNU_TIME: &str = "/usr/bin/time";
@@ -138,14 +25,14 @@ const RSS_MARK: &str = "\nveille-peak-rss-kib=";
 /// binary's own peak (a `/bin/true` spawned after a 500 MB allocation
 /// reports 500 MB). The command runs under GNU time instead, a small
 /// process whose own child starts clean and whose `wait4` figure it
-/// prints. Without GNU time, `wait4` is used, and the figure is an upper
-/// bound.
+/// prints. Without GNU time (outside CI, which installs it), `wait4` is
+/// used, and the figure is an upper bound.
 pub fn run_measured(cmd: Command) -> (Run, u64) {
-    if !Path::new(GNU_TIME).exists() {
-        eprintln!("note: {GNU_TIME} not found; peak memory measured with wait4 (an upper bound)");
+    let Some(gnu_time) = tool_or(GNU_TIME, "peak memory measured with wait4 (an upper bound)")
+    else {
         return run_wait4(cmd);
-    }
-    let mut timed = Command::new(GNU_TIME);
+    };
+    let mut timed = Command::new(gnu_time);
     timed
         .arg("-f")
         .arg(format!("{RSS_MARK}%M"))
@@ -210,12 +97,14 @@ fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
 
 /// Waits for a child with `wait4(2)`: its exit code (-signal when killed)
 /// and its peak resident set size in KiB.
+#[allow(unsafe_code, reason = "std has no wait4, which gives a child's rusage")]
 fn wait4(child: &Child) -> (i32, u64) {
-    let pid = child.id() as libc::pid_t;
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
     let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value, and wait4 on our own,
-    // not yet reaped child writes only into the two out-parameters.
+    // SAFETY: rusage is plain integers, for which all zeroes is a value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own, not yet reaped child writes only into the
+    // two out-parameters, both valid for writes.
     let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(rc, pid, "wait4: {}", std::io::Error::last_os_error());
     let code = if libc::WIFEXITED(status) {
@@ -228,19 +117,17 @@ fn wait4(child: &Child) -> (i32, u64) {
 
 /// True when this process runs as root, which reads any file whatever its
 /// permissions.
+#[allow(unsafe_code, reason = "std has no geteuid")]
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Sends SIGKILL to a child and reaps it.
-pub fn kill9(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 /// A small deterministic generator (xorshift64*): the same seed gives the
 /// same corpus and the same kill points on every machine.
+// By hand rather than from a crate: a crate's seeded stream may change
+// between its versions, and the measured figures in the README come from
+// these exact corpora.
 pub struct Rng(u64);
 
 impl Rng {
@@ -377,19 +264,16 @@ pub fn write_corpus(
     while n < articles {
         let sub = format!("d{:02}", file % 16);
         match file % 4 {
-            0 => {
+            kind @ (0 | 1) => {
+                let (ext, title) = if kind == 0 {
+                    ("txt", format!("Article {n}"))
+                } else {
+                    ("md", format!("# Note {n}"))
+                };
                 let text = article_text(&mut rng, n);
                 write(
-                    &dir.join(&sub).join(format!("a{file:05}.txt")),
-                    format!("Article {n}\n\n{text}\n"),
-                );
-                n += 1;
-            }
-            1 => {
-                let text = article_text(&mut rng, n);
-                write(
-                    &dir.join(&sub).join(format!("a{file:05}.md")),
-                    format!("# Note {n}\n\n{text}\n"),
+                    &dir.join(&sub).join(format!("a{file:05}.{ext}")),
+                    format!("{title}\n\n{text}\n"),
                 );
                 n += 1;
             }
@@ -437,108 +321,6 @@ pub fn write_article_file(path: &Path, rng: &mut Rng, n: usize) {
     // Renamed into place, as a downloader does: the watcher never sees
     // half a file.
     std::fs::rename(&tmp, path).expect("rename into place");
-}
-
-/// How long a server may take to start.
-const START_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// A running `veille serve` started on `127.0.0.1:0`. Killed when dropped.
-pub struct Server {
-    pub child: Child,
-    /// `http://127.0.0.1:PORT`
-    pub base: String,
-    /// `127.0.0.1:PORT`
-    pub addr: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    /// Starts `veille serve --addr 127.0.0.1:0 ARGS` in `dir`.
-    pub fn start(dir: &Path, args: &[&str]) -> Server {
-        let mut cmd = veille();
-        cmd.args(["serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .current_dir(dir)
-            .env("VEILLE_LOG", "info,tantivy=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("start veille serve");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().expect("stderr");
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(first)) = lines.next() {
-                let _ = tx.send(first);
-            }
-            for _ in lines {}
-        });
-        let Ok(first) = rx.recv_timeout(START_TIMEOUT) else {
-            kill9(&mut child);
-            panic!(
-                "veille serve printed no address; log:\n{}",
-                log.lock().unwrap()
-            );
-        };
-        let base = first
-            .strip_prefix("veille: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .trim()
-            .to_string();
-        let addr = base.trim_start_matches("http://").to_string();
-        Server {
-            child,
-            base,
-            addr,
-            log,
-        }
-    }
-
-    pub fn url(&self, path_and_query: &str) -> String {
-        format!("{}{path_and_query}", self.base)
-    }
-
-    /// Everything the server wrote on standard error so far.
-    pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// SIGKILL, then reap.
-    pub fn kill9(&mut self) {
-        kill9(&mut self.child);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            kill9(&mut self.child);
-        }
-    }
-}
-
-/// An HTTP client for 127.0.0.1 (no proxy), with a time limit.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(128)
-        .build()
-        .expect("client")
 }
 
 /// Polls `check` every 100 ms until it returns true, at most `timeout`.

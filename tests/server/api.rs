@@ -1,14 +1,14 @@
 //! The JSON API: every endpoint, against the real server.
 
+use reqwest::Response;
 use serde_json::Value;
 
-use crate::fixtures::{ARTICLES, CLOUD_TOTAL, HASH_ID, HOSTILE_ID};
-use crate::util::{enc, get_json, Fixture};
+use crate::common::{client, enc, get_json, Server};
+use crate::fixtures::{indexed, served, ARTICLES, CLOUD_TOTAL, HASH_ID, HOSTILE_ID};
 
 #[tokio::test]
 async fn search_answers_the_documented_shape() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, v) = get_json(&server.url("/api/search?q=cloud")).await;
     assert_eq!(status, 200, "{v}");
     for key in ["query", "total", "took_ms", "hits", "facets"] {
@@ -38,8 +38,7 @@ async fn search_answers_the_documented_shape() {
 
 #[tokio::test]
 async fn hits_are_exactly_the_cli_json_lines() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (fx, server) = served();
     for (query, extra) in [
         ("cloud", vec![]),
         ("recrutement", vec![]),
@@ -48,12 +47,7 @@ async fn hits_are_exactly_the_cli_json_lines() {
     ] {
         let mut args = vec!["search", query, "--index", "idx", "--json"];
         args.extend(extra.iter().copied());
-        let (code, out, err) = fx.run(&args);
-        assert_eq!(code, 0, "{err}");
-        let cli: Vec<Value> = out
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let cli = fx.run(&args).ok().json_lines();
         let mut url = format!("/api/search?q={}", enc(query));
         for pair in extra.chunks(2) {
             url.push_str(&format!("&{}={}", pair[0].trim_start_matches('-'), pair[1]));
@@ -66,8 +60,7 @@ async fn hits_are_exactly_the_cli_json_lines() {
 
 #[tokio::test]
 async fn search_filters_sorts_and_pages() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let ids = |v: &Value| -> Vec<String> {
         v["hits"]
             .as_array()
@@ -123,8 +116,7 @@ async fn search_filters_sorts_and_pages() {
 
 #[tokio::test]
 async fn articles_are_served_whole_by_id() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, a) = get_json(&server.url("/api/articles/nw-de-1")).await;
     assert_eq!(status, 200, "{a}");
     assert_eq!(a["id"], "nw-de-1");
@@ -174,14 +166,11 @@ async fn articles_are_served_whole_by_id() {
 
 #[tokio::test]
 async fn stats_match_the_cli() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (fx, server) = served();
     let (status, v) = get_json(&server.url("/api/stats")).await;
     assert_eq!(status, 200);
     assert_eq!(v["articles"], ARTICLES);
-    let (code, out, _) = fx.run(&["stats", "--index", "idx", "--json"]);
-    assert_eq!(code, 0);
-    let cli: Value = serde_json::from_str(out.trim()).unwrap();
+    let cli = fx.stats("idx");
     for key in [
         "articles",
         "files",
@@ -197,8 +186,7 @@ async fn stats_match_the_cli() {
 
 #[tokio::test]
 async fn health_check_and_unknown_paths() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, v) = get_json(&server.url("/healthz")).await;
     assert_eq!(status, 200);
     assert_eq!(v["status"], "ok");
@@ -214,7 +202,7 @@ async fn health_check_and_unknown_paths() {
         assert_eq!(status, 404, "{path}");
         assert!(v["error"].is_string());
     }
-    let r = crate::util::client()
+    let r = client()
         .post(server.url("/api/search?q=cloud"))
         .send()
         .await
@@ -222,16 +210,20 @@ async fn health_check_and_unknown_paths() {
     assert_eq!(r.status().as_u16(), 405);
 }
 
-#[tokio::test]
-async fn responses_carry_security_headers_and_no_cors_by_default() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
-    let r = crate::util::client()
+/// A search sent from a page of `origin`.
+async fn search_from(client: &reqwest::Client, server: &Server, origin: &str) -> Response {
+    client
         .get(server.url("/api/search?q=cloud"))
-        .header("Origin", "https://elsewhere.example")
+        .header("Origin", origin)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_no_cors_by_default() {
+    let (_fx, server) = served();
+    let r = search_from(&client(), &server, "https://elsewhere.example").await;
     assert_eq!(r.status().as_u16(), 200);
     let h = r.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");
@@ -244,25 +236,15 @@ async fn responses_carry_security_headers_and_no_cors_by_default() {
 
 #[tokio::test]
 async fn cors_is_allowed_only_for_the_given_origin() {
-    let fx = Fixture::indexed();
+    let fx = indexed();
     let server = fx.serve(&["--index", "idx", "--cors", "https://app.example"]);
-    let client = crate::util::client();
-    let r = client
-        .get(server.url("/api/search?q=cloud"))
-        .header("Origin", "https://app.example")
-        .send()
-        .await
-        .unwrap();
+    let client = client();
+    let r = search_from(&client, &server, "https://app.example").await;
     assert_eq!(
         r.headers()["access-control-allow-origin"],
         "https://app.example"
     );
-    let r = client
-        .get(server.url("/api/search?q=cloud"))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let r = search_from(&client, &server, "https://evil.example").await;
     assert!(r.headers().get("access-control-allow-origin").is_none());
     let r = client
         .request(reqwest::Method::OPTIONS, server.url("/api/search?q=cloud"))

@@ -1,7 +1,8 @@
 //! Invalid parameters: 400 with a JSON error that names the parameter,
 //! never a 500, on every endpoint that takes parameters.
 
-use crate::util::{get, get_json, Fixture};
+use crate::common::{get, get_json};
+use crate::fixtures::served;
 
 /// (query string, the parameter the error must name)
 const CASES: &[(&str, &str)] = &[
@@ -25,8 +26,7 @@ const CASES: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn api_search_rejects_bad_parameters_with_400() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let long = format!("q={}", "a".repeat(1025));
     let mut cases: Vec<(String, &str)> = CASES.iter().map(|(q, p)| (q.to_string(), *p)).collect();
     cases.push((long, "q"));
@@ -46,8 +46,7 @@ async fn api_search_rejects_bad_parameters_with_400() {
 
 #[tokio::test]
 async fn odd_but_valid_input_is_not_an_error() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     for qs in [
         "q=%FF%FE%00",
         "q=%zz",
@@ -69,8 +68,7 @@ async fn odd_but_valid_input_is_not_an_error() {
 
 #[tokio::test]
 async fn page_and_feed_reject_bad_parameters_with_400() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     for (qs, param) in CASES {
         let (status, v) = get_json(&server.url(&format!("/feed.atom?{qs}"))).await;
         assert_eq!(status, 400, "feed {qs}: {v}");

@@ -3,46 +3,28 @@
 //! query, submits it, finds highlighted results, uses search-as-you-type,
 //! and checks that the hostile article's script never ran.
 //!
-//! Without chromedriver the test is skipped, except in CI (`CI` set), where
-//! it fails: `.ci/run` installs chromium and chromium-driver.
+//! Without chromedriver and chromium the test is skipped, saying so, except
+//! under CI, where it fails: `.ci/run` installs chromium and chromium-driver.
 
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use crate::util::Fixture;
+use crate::common::{kill9, require_tools};
+use crate::fixtures::{served, HOSTILE_SCRIPT};
 
 const WAIT: Duration = Duration::from_secs(15);
-
-fn find_program(candidates: &[&str]) -> Option<PathBuf> {
-    for c in candidates {
-        let p = PathBuf::from(c);
-        if p.is_absolute() && p.is_file() {
-            return Some(p);
-        }
-        if let Some(paths) = std::env::var_os("PATH") {
-            for dir in std::env::split_paths(&paths) {
-                let full = dir.join(c);
-                if full.is_file() {
-                    return Some(full);
-                }
-            }
-        }
-    }
-    None
-}
 
 /// chromedriver, killed when dropped.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        kill9(&mut self.0);
     }
 }
 
@@ -77,20 +59,26 @@ async fn wait_until(client: &Client, script: &str, what: &str) {
     }
 }
 
+/// The text of the first element that `css` selects.
+async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
+    client.find(Locator::Css(css)).await?.text().await
+}
+
+/// Asserts that the hostile article's script has not run.
+async fn not_pwned(client: &Client, when: &str) {
+    assert_eq!(
+        js(client, "return typeof window.__pwned;").await,
+        "undefined",
+        "the hostile article's script ran {when}"
+    );
+}
+
 #[tokio::test]
 async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
-    let Some(chromedriver) = find_program(&["/usr/bin/chromedriver", "chromedriver"]) else {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromedriver not found: CI must install chromium and chromium-driver");
-        }
-        eprintln!("skipping: chromedriver not found");
+    let Some([chromedriver, chromium]) = require_tools(["chromedriver", "chromium"]) else {
         return;
     };
-    let chromium = find_program(&["/usr/bin/chromium", "chromium"])
-        .expect("chromium not found (chromium-driver needs the chromium package)");
-
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
 
     let port = free_port();
     let _driver = Driver(
@@ -136,61 +124,31 @@ async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
 
 /// The browser session proper; errors come back so that the browser is
 /// closed either way.
-async fn exercise(client: &Client, home: &str) -> Result<(), String> {
-    let err = |e: fantoccini::error::CmdError| e.to_string();
-
+async fn exercise(client: &Client, home: &str) -> Result<(), CmdError> {
     // Type a query and submit the form: a server-rendered results page.
-    client.goto(home).await.map_err(err)?;
-    let input = client
-        .find(Locator::Css("input[name=q]"))
-        .await
-        .map_err(err)?;
-    input.send_keys("zebra").await.map_err(err)?;
+    client.goto(home).await?;
+    let input = client.find(Locator::Css("input[name=q]")).await?;
+    input.send_keys("zebra").await?;
     client
         .find(Locator::Css("button[type=submit]"))
-        .await
-        .map_err(err)?
+        .await?
         .click()
-        .await
-        .map_err(err)?;
+        .await?;
     client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css("#results .hit mark"))
-        .await
-        .map_err(err)?;
-    let url = client.current_url().await.map_err(err)?;
+        .await?;
+    let url = client.current_url().await?;
     assert!(url.as_str().contains("q=zebra"), "{url}");
-    let mark = client
-        .find(Locator::Css("#results .hit mark"))
-        .await
-        .map_err(err)?
-        .text()
-        .await
-        .map_err(err)?;
+    let mark = text_of(client, "#results .hit mark").await?;
     assert_eq!(mark.to_lowercase(), "zebra");
-    let title = client
-        .find(Locator::Css("#results .hit h2 a"))
-        .await
-        .map_err(err)?
-        .text()
-        .await
-        .map_err(err)?;
-    assert!(
-        title.contains("<script>window.__pwned=1</script>"),
-        "shown as text: {title}"
-    );
-    assert_eq!(
-        js(client, "return typeof window.__pwned;").await,
-        "undefined",
-        "the hostile article's script ran"
-    );
+    let title = text_of(client, "#results .hit h2 a").await?;
+    assert!(title.contains(HOSTILE_SCRIPT), "shown as text: {title}");
+    not_pwned(client, "").await;
     // Give an <img onerror> a moment to fire, had it been parsed.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        js(client, "return typeof window.__pwned;").await,
-        "undefined"
-    );
+    not_pwned(client, "after a moment").await;
     assert_eq!(
         js(
             client,
@@ -201,12 +159,9 @@ async fn exercise(client: &Client, home: &str) -> Result<(), String> {
     );
 
     // Search-as-you-type: no submit, the results area follows the box.
-    client.goto(home).await.map_err(err)?;
-    let input = client
-        .find(Locator::Css("input[name=q]"))
-        .await
-        .map_err(err)?;
-    input.send_keys("kernel").await.map_err(err)?;
+    client.goto(home).await?;
+    let input = client.find(Locator::Css("input[name=q]")).await?;
+    input.send_keys("kernel").await?;
     wait_until(
         client,
         "var m = document.querySelector('#results .hit mark'); return !!m && /kernel/i.test(m.textContent);",
@@ -219,8 +174,8 @@ async fn exercise(client: &Client, home: &str) -> Result<(), String> {
         "the address to follow the query",
     )
     .await;
-    input.clear().await.map_err(err)?;
-    input.send_keys("zebra exploit").await.map_err(err)?;
+    input.clear().await?;
+    input.send_keys("zebra exploit").await?;
     wait_until(
         client,
         "return document.getElementById('results').textContent.indexOf('window.__pwned') >= 0;",
@@ -228,10 +183,6 @@ async fn exercise(client: &Client, home: &str) -> Result<(), String> {
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        js(client, "return typeof window.__pwned;").await,
-        "undefined",
-        "the hostile article's script ran after search-as-you-type"
-    );
+    not_pwned(client, "after search-as-you-type").await;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The Atom feed, read back with a real feed parser (feed-rs).
 
-use crate::fixtures::ARTICLES;
-use crate::util::{client, Fixture};
+use crate::common::client;
+use crate::fixtures::{served, ARTICLES};
 
 async fn fetch_feed(url: &str) -> (feed_rs::model::Feed, String) {
     let r = client().get(url).send().await.unwrap();
@@ -16,8 +16,7 @@ async fn fetch_feed(url: &str) -> (feed_rs::model::Feed, String) {
 
 #[tokio::test]
 async fn a_search_feed_lists_the_newest_matches() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (feed, xml) = fetch_feed(&server.url("/feed.atom?q=cloud")).await;
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
     assert_eq!(feed.title.unwrap().content, "veille: cloud");
@@ -61,8 +60,7 @@ async fn a_search_feed_lists_the_newest_matches() {
 
 #[tokio::test]
 async fn a_feed_without_query_lists_the_newest_articles() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (feed, _) = fetch_feed(&server.url("/feed.atom")).await;
     assert_eq!(feed.entries.len() as u64, ARTICLES);
     assert_eq!(

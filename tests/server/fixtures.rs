@@ -2,7 +2,7 @@
 //! German and Spanish, five of which mention "cloud", and one hostile
 //! article whose text is markup meant to run in a browser.
 
-use crate::util::Fixture;
+use crate::common::{Fixture, Server};
 
 /// The hostile article's id; the query `zebra` finds it (and only it).
 pub const HOSTILE_ID: &str = "hostile-1";
@@ -17,6 +17,22 @@ pub const ARTICLES: u64 = 10;
 /// Id of the first of two articles without an id of their own: a path
 /// with `#N`, which must be percent-encoded in URLs.
 pub const HASH_ID: &str = "notes.jsonl#1";
+
+/// A fixture with the articles in `docs/`, indexed into `idx/`.
+pub fn indexed() -> Fixture {
+    let fx = Fixture::new();
+    write_docs(&fx, "docs");
+    fx.index().ok();
+    fx
+}
+
+/// An indexed fixture and `veille serve --index idx` started on it (the
+/// fixture must live as long as the server).
+pub fn served() -> (Fixture, Server) {
+    let fx = indexed();
+    let server = fx.serve(&["--index", "idx"]);
+    (fx, server)
+}
 
 /// Writes the articles into `dir/`.
 pub fn write_docs(fx: &Fixture, dir: &str) {

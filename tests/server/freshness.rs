@@ -4,71 +4,58 @@
 
 use std::time::Duration;
 
-use crate::util::{get_json, poll_total, Fixture};
+use crate::common::{get_json, Fixture, Server};
+use crate::fixtures::{indexed, served, write_docs};
 
 /// The issue's bound for a file written into the watched folder.
 const WATCH_BOUND: Duration = Duration::from_secs(3);
 /// "Within a couple of seconds" after an outside commit.
 const RELOAD_BOUND: Duration = Duration::from_secs(3);
 
+/// Waits until the watcher has `query` find `want` articles, at most
+/// [`WATCH_BOUND`]; returns how long it took.
+async fn watched(server: &Server, query: &str, want: u64, what: &str) -> Duration {
+    server.wait_total(query, want, WATCH_BOUND, what).await
+}
+
 #[tokio::test]
 async fn watched_files_are_searchable_within_three_seconds() {
     let fx = Fixture::new();
-    crate::fixtures::write_docs(&fx, "docs");
+    write_docs(&fx, "docs");
     // No index yet: the daemon builds it from the watched folder.
     let server = fx.serve(&["--watch", "docs", "--index", "idx"]);
-    let found = poll_total(&server, "cloud", Duration::from_secs(5), |n| n == 5).await;
-    assert!(found.is_some(), "the initial build; log:\n{}", server.log());
+    server
+        .wait_total("cloud", 5, Duration::from_secs(5), "the initial build")
+        .await;
 
     // A new file.
     fx.write(
         "docs/new-xylophone.txt",
         "Xylophonists unite\n\nA xylophonist convention opened in Lyon today.\n",
     );
-    let added = poll_total(&server, "xylophonist", WATCH_BOUND, |n| n == 1).await;
-    assert!(
-        added.is_some(),
-        "new file not searchable within 3 s; log:\n{}",
-        server.log()
-    );
+    let added = watched(&server, "xylophonist", 1, "a new file").await;
 
     // A changed file.
     fx.write(
         "docs/new-xylophone.txt",
         "Marimbists unite\n\nA marimbist convention opened in Lyon today.\n",
     );
-    let changed = poll_total(&server, "marimbist", WATCH_BOUND, |n| n == 1).await;
-    assert!(
-        changed.is_some(),
-        "changed file not searchable within 3 s; log:\n{}",
-        server.log()
-    );
-    let old_gone = poll_total(&server, "xylophonist", Duration::from_secs(1), |n| n == 0).await;
-    assert!(
-        old_gone.is_some(),
-        "the old text of a changed file is still found"
-    );
+    let changed = watched(&server, "marimbist", 1, "a changed file").await;
+    let old_text = "the old text of a changed file";
+    server
+        .wait_total("xylophonist", 0, Duration::from_secs(1), old_text)
+        .await;
 
     // A deleted file.
-    std::fs::remove_file(fx.path("docs/new-xylophone.txt")).unwrap();
-    let deleted = poll_total(&server, "marimbist", WATCH_BOUND, |n| n == 0).await;
-    assert!(
-        deleted.is_some(),
-        "deleted file still found after 3 s; log:\n{}",
-        server.log()
-    );
+    fx.remove("docs/new-xylophone.txt");
+    let deleted = watched(&server, "marimbist", 0, "a deleted file").await;
 
     // A file in a folder created after the watch started.
     fx.write(
         "docs/2026/05/deep.md",
         "# Glockenspiel news\n\nThe glockenspiel is back in fashion among drummers.\n",
     );
-    let nested = poll_total(&server, "glockenspiel", WATCH_BOUND, |n| n == 1).await;
-    assert!(
-        nested.is_some(),
-        "file in a new folder not found; log:\n{}",
-        server.log()
-    );
+    let nested = watched(&server, "glockenspiel", 1, "a file in a new folder").await;
 
     // Hidden files are not indexed (as with `veille index`).
     fx.write(
@@ -76,56 +63,42 @@ async fn watched_files_are_searchable_within_three_seconds() {
         "Theremin secrets\n\nA theremin draft nobody should see.\n",
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(
-        poll_total(&server, "theremin", Duration::from_millis(200), |n| n == 0)
-            .await
-            .is_some()
-    );
+    server
+        .wait_total("theremin", 0, Duration::from_millis(200), "a hidden file")
+        .await;
 
     eprintln!(
-        "watcher latency: added {:?}, changed {:?}, deleted {:?}, new folder {:?}",
-        added.unwrap(),
-        changed.unwrap(),
-        deleted.unwrap(),
-        nested.unwrap()
+        "watcher latency: added {added:?}, changed {changed:?}, deleted {deleted:?}, \
+         new folder {nested:?}"
     );
     assert!(server.log().contains("indexed "), "{}", server.log());
 }
 
 #[tokio::test]
 async fn an_outside_veille_index_is_served_without_restart() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
-    assert!(
-        poll_total(&server, "ocarina", Duration::from_secs(1), |n| n == 0)
-            .await
-            .is_some()
-    );
+    let (fx, server) = served();
+    server
+        .wait_total("ocarina", 0, Duration::from_secs(1), "before the commit")
+        .await;
     fx.write(
         "docs/ocarina.md",
         "# Ocarina makers go digital\n\nOcarina workshops now sell through online marketplaces.\n",
     );
-    fx.index();
-    let seen = poll_total(&server, "ocarina", RELOAD_BOUND, |n| n == 1).await;
-    assert!(
-        seen.is_some(),
-        "not served within {RELOAD_BOUND:?} of the commit; log:\n{}",
-        server.log()
-    );
-    std::fs::remove_file(fx.path("docs/ocarina.md")).unwrap();
-    fx.index();
-    let gone = poll_total(&server, "ocarina", RELOAD_BOUND, |n| n == 0).await;
-    assert!(gone.is_some(), "deletion not served");
-    eprintln!(
-        "reload latency after an outside commit: added {:?}, removed {:?}",
-        seen.unwrap(),
-        gone.unwrap()
-    );
+    fx.index().ok();
+    let seen = server
+        .wait_total("ocarina", 1, RELOAD_BOUND, "an outside commit")
+        .await;
+    fx.remove("docs/ocarina.md");
+    fx.index().ok();
+    let gone = server
+        .wait_total("ocarina", 0, RELOAD_BOUND, "an outside deletion")
+        .await;
+    eprintln!("reload latency after an outside commit: added {seen:?}, removed {gone:?}");
 }
 
 #[tokio::test]
 async fn the_watcher_and_an_outside_indexer_share_the_index() {
-    let fx = Fixture::indexed();
+    let fx = indexed();
     let server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     // Both write: the daemon's watcher and a `veille index` run, each
     // waiting for the other's writer lock.
@@ -133,21 +106,20 @@ async fn the_watcher_and_an_outside_indexer_share_the_index() {
         "docs/bagpipe.txt",
         "Bagpipe revival\n\nBagpipe sales doubled this year in Brittany.\n",
     );
-    let (code, _, err) = fx.run(&["index", "docs", "--index", "idx", "--quiet"]);
+    let run = fx.run(&["index", "docs", "--index", "idx", "--quiet"]);
     assert!(
-        code == 0 || err.contains("being written by another process"),
-        "{err}"
+        run.code == 0 || run.stderr.contains("being written by another process"),
+        "{}",
+        run.stderr
     );
-    let seen = poll_total(&server, "bagpipe", WATCH_BOUND, |n| n == 1).await;
-    assert!(seen.is_some(), "log:\n{}", server.log());
+    watched(&server, "bagpipe", 1, "a file both indexed").await;
 }
 
 /// A repeated search is answered from the cache, and a commit made by
 /// another process ends that: the next answer is searched afresh.
 #[tokio::test]
 async fn the_cache_answers_repeats_until_the_index_changes() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (fx, server) = served();
     let url = server.url("/api/search?q=cloud");
     let (_, first) = get_json(&url).await;
     assert_eq!(first["cached"], false, "{first}");
@@ -163,14 +135,12 @@ async fn the_cache_answers_repeats_until_the_index_changes() {
         "docs/cloud-kazoo.md",
         "# Kazoo orchestra moves to the cloud\n\nThe cloud now hosts kazoo scores.\n",
     );
-    fx.index();
+    fx.index().ok();
     let before = first["total"].as_u64().unwrap();
-    let seen = poll_total(&server, "cloud", RELOAD_BOUND, |n| n == before + 1).await;
-    assert!(
-        seen.is_some(),
-        "the cached answer outlived the commit; log:\n{}",
-        server.log()
-    );
+    let outlived = "the cached answer outlived the commit";
+    server
+        .wait_total("cloud", before + 1, RELOAD_BOUND, outlived)
+        .await;
 
     // Off with --cache-mb 0.
     let uncached = fx.serve(&["--index", "idx", "--cache-mb", "0"]);

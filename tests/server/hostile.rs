@@ -2,13 +2,12 @@
 //! out as text everywhere HTML is produced (the API's `html` snippets, the
 //! page, the feed), and its `javascript:` URL must never become a link.
 
-use crate::fixtures::{HOSTILE_ID, HOSTILE_IMG, HOSTILE_SCRIPT};
-use crate::util::{get, get_json, Fixture};
+use crate::common::{get, get_json};
+use crate::fixtures::{served, HOSTILE_ID, HOSTILE_IMG, HOSTILE_SCRIPT};
 
 #[tokio::test]
 async fn api_html_snippets_escape_the_hostile_article() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, v) = get_json(&server.url("/api/search?q=zebra")).await;
     assert_eq!(status, 200);
     assert_eq!(v["total"], 1);
@@ -41,8 +40,7 @@ async fn api_html_snippets_escape_the_hostile_article() {
 
 #[tokio::test]
 async fn the_page_shows_the_hostile_article_as_text() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     for url in [
         "/?q=zebra",
         "/?q=zebra&partial=1",
@@ -85,8 +83,7 @@ async fn the_page_shows_the_hostile_article_as_text() {
 
 #[tokio::test]
 async fn the_feed_carries_the_hostile_article_as_text() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, xml) = get(&server.url("/feed.atom?q=zebra")).await;
     assert_eq!(status, 200);
     assert!(!xml.contains(HOSTILE_SCRIPT));

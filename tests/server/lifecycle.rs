@@ -6,25 +6,21 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::util::{client, get_json, poll_total, veille, Fixture};
+use crate::common::{client, get_json, wait_exit, Fixture};
+use crate::fixtures::{indexed, served, write_docs, ARTICLES};
 
 /// Runs `veille ARGS` that must fail quickly; returns (code, stderr).
 fn run_failing(fx: &Fixture, args: &[&str]) -> (i32, String) {
-    let mut child = veille()
-        .args(args)
-        .current_dir(fx.root())
+    let mut child = fx
+        .cmd(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("veille {args:?} did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    if wait_exit(&mut child, Duration::from_secs(30)).is_none() {
+        let _ = child.kill();
+        panic!("veille {args:?} did not exit");
     }
     let out = child.wait_with_output().unwrap();
     (
@@ -36,7 +32,7 @@ fn run_failing(fx: &Fixture, args: &[&str]) -> (i32, String) {
 #[tokio::test]
 async fn the_default_index_is_built_from_corpus_when_missing() {
     let fx = Fixture::new();
-    crate::fixtures::write_docs(&fx, "corpus");
+    write_docs(&fx, "corpus");
     let server = fx.serve(&[]);
     let (status, v) = get_json(&server.url("/api/search?q=cloud")).await;
     assert_eq!(status, 200);
@@ -71,7 +67,7 @@ fn bad_arguments_and_missing_index_are_errors() {
 
 #[tokio::test]
 async fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
-    let fx = Fixture::indexed();
+    let fx = indexed();
     // Every index access sleeps 1.5 s first, so that a request is surely
     // in flight when the signal arrives.
     let mut server = fx.serve_env(
@@ -113,8 +109,7 @@ async fn sigterm_lets_requests_in_flight_finish_then_exits_0() {
 
 #[tokio::test]
 async fn sigint_stops_an_idle_server() {
-    let fx = Fixture::indexed();
-    let mut server = fx.serve(&["--index", "idx"]);
+    let (_fx, mut server) = served();
     let (status, _) = get_json(&server.url("/healthz")).await;
     assert_eq!(status, 200);
     let started = Instant::now();
@@ -130,7 +125,7 @@ async fn sigint_stops_an_idle_server() {
 #[tokio::test]
 async fn on_shutdown_the_watcher_commits_its_run() {
     let fx = Fixture::new();
-    crate::fixtures::write_docs(&fx, "docs");
+    write_docs(&fx, "docs");
     let mut server = fx.serve(&["--watch", "docs", "--index", "idx"]);
     // Enough articles that indexing them takes a while.
     const N: usize = 3000;
@@ -174,15 +169,13 @@ async fn on_shutdown_the_watcher_commits_its_run() {
         stop < indexed,
         "the run was in progress at the signal:\n{log}"
     );
-    let (code, out, err) = fx.run(&["stats", "--index", "idx", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let stats: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(stats["articles"], crate::fixtures::ARTICLES + N as u64);
+    let stats = fx.stats("idx");
+    assert_eq!(stats["articles"], ARTICLES + N as u64);
 }
 
 #[tokio::test]
 async fn slow_requests_get_503_and_the_server_stays_responsive() {
-    let fx = Fixture::indexed();
+    let fx = indexed();
     let server = fx.serve_env(
         &["--index", "idx", "--timeout", "1"],
         &[("VEILLE_SERVE_TEST_DELAY_MS", "2500")],
@@ -201,8 +194,7 @@ async fn slow_requests_get_503_and_the_server_stays_responsive() {
 
 #[tokio::test]
 async fn keep_alive_requests_do_not_stall() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let client = client();
     let mut times = Vec::new();
     for path in std::iter::repeat_n("/healthz", 40)
@@ -234,8 +226,7 @@ async fn keep_alive_requests_do_not_stall() {
 
 #[tokio::test]
 async fn concurrent_searches_all_succeed() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let mut tasks = Vec::new();
     for t in 0..8 {
         let url = server.url(&format!("/api/search?q=cloud&limit={}", t % 5 + 1));
@@ -252,9 +243,7 @@ async fn concurrent_searches_all_succeed() {
     for t in tasks {
         t.await.unwrap();
     }
-    assert!(
-        poll_total(&server, "cloud", Duration::from_secs(1), |n| n == 5)
-            .await
-            .is_some()
-    );
+    server
+        .wait_total("cloud", 5, Duration::from_secs(1), "after the load")
+        .await;
 }

@@ -13,4 +13,3 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
-mod util;

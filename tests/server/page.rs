@@ -2,7 +2,8 @@
 //! facets, sorting, pagination, the results fragment used by
 //! search-as-you-type, and its content security policy.
 
-use crate::util::{client, get, Fixture};
+use crate::common::{client, get};
+use crate::fixtures::served;
 
 /// The `'nonce-…'` value of a content security policy directive.
 fn nonce_of(csp: &str, directive: &str) -> String {
@@ -17,8 +18,7 @@ fn nonce_of(csp: &str, directive: &str) -> String {
 
 #[tokio::test]
 async fn home_page_is_self_contained_with_a_strict_policy() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let r = client().get(server.url("/")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let h = r.headers().clone();
@@ -50,8 +50,7 @@ async fn home_page_is_self_contained_with_a_strict_policy() {
 
 #[tokio::test]
 async fn results_are_rendered_on_the_server_with_facets_and_sorting() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, body) = get(&server.url("/?q=cloud")).await;
     assert_eq!(status, 200);
     assert!(body.contains("5 results for <q>cloud</q>"), "{body}");
@@ -84,8 +83,7 @@ async fn results_are_rendered_on_the_server_with_facets_and_sorting() {
 
 #[tokio::test]
 async fn articles_without_a_web_url_link_to_the_stored_article() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (_, body) = get(&server.url("/?q=oboe+reeds+synthetic+rival")).await;
     let link = r#"href="/api/articles/notes.jsonl%231""#;
     assert!(body.contains(link), "{body}");
@@ -96,8 +94,7 @@ async fn articles_without_a_web_url_link_to_the_stored_article() {
 
 #[tokio::test]
 async fn pagination_links_walk_the_results() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (_, p1) = get(&server.url("/?q=cloud&limit=2")).await;
     assert!(p1.contains("page 1 of 3"));
     assert!(
@@ -114,8 +111,7 @@ async fn pagination_links_walk_the_results() {
 
 #[tokio::test]
 async fn the_fragment_for_search_as_you_type_is_only_the_results() {
-    let fx = Fixture::indexed();
-    let server = fx.serve(&["--index", "idx"]);
+    let (_fx, server) = served();
     let (status, frag) = get(&server.url("/?q=kernel&partial=1")).await;
     assert_eq!(status, 200);
     assert!(!frag.contains("<html"));
