@@ -118,12 +118,7 @@ pub fn parse(text: &str) -> Parsed {
         lang: first_text([meta.lang, meta.og_locale]),
         tags,
     };
-    let articles = if article.is_empty() {
-        Vec::new()
-    } else {
-        vec![article]
-    };
-    Parsed { articles, warnings }
+    Parsed::one(article, warnings)
 }
 
 /// Converts an HTML fragment (a feed item, a JSON body) into plain text:

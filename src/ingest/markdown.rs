@@ -47,12 +47,7 @@ pub fn parse(text: &str) -> Result<Parsed, Skip> {
         lang: front.text(&["lang", "language"]).and_then(clean),
         tags,
     };
-    let articles = if article.is_empty() {
-        Vec::new()
-    } else {
-        vec![article]
-    };
-    Ok(Parsed { articles, warnings })
+    Ok(Parsed::one(article, warnings))
 }
 
 /// The kinds of front matter.
