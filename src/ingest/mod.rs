@@ -6,8 +6,8 @@
 //! file never stop the others: they come back as a [`Skip`] (the whole file
 //! is left out) or as [`Warning`]s (part of it was).
 //!
-//! Each format lives in its own file, and the field helpers they share in
-//! `fields`; this one holds
+//! Each format lives in its own file (HTML in its own folder), and the
+//! metadata lookup that JSON and Markdown share in `fields`; this one holds
 //! the shared types, the walker and the dispatch, so the indexer only ever
 //! calls three functions.
 
@@ -33,7 +33,6 @@ use crate::error::{Error, Result};
 use crate::ingest::article::Article;
 
 pub use date::parse_date;
-use fields::{clean, push_tag, push_tag_list};
 pub use html::html_to_text;
 
 /// Default size limit for one source file: 50 MB.
