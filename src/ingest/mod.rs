@@ -6,8 +6,8 @@
 //! file never stop the others: they come back as a [`Skip`] (the whole file
 //! is left out) or as [`Warning`]s (part of it was).
 //!
-//! Each format lives in its own file (HTML in its own folder), and the
-//! metadata lookup that JSON and Markdown share in `fields`; this one holds
+//! Each format lives in its own file (HTML in its own folder); `fields`
+//! holds the metadata lookup that JSON and Markdown share. This one holds
 //! the shared types, the walker and the dispatch, so the indexer only ever
 //! calls three functions.
 
