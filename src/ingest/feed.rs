@@ -6,8 +6,9 @@
 
 use feed_rs::model::{Content, Entry, Feed, Text};
 
+use super::fields::{clean, push_tag};
 use super::html::html_to_text;
-use super::{clean, push_tag, Parsed, Skip, Warning};
+use super::{Parsed, Skip};
 use crate::ingest::article::Article;
 
 /// Reads every entry of an RSS or Atom feed.
@@ -34,14 +35,7 @@ fn articles(feed: &Feed) -> Parsed {
     let source = feed.title.as_ref().and_then(text_of);
     for (i, entry) in feed.entries.iter().enumerate() {
         let article = article(entry, feed, source.as_deref());
-        if article.is_empty() {
-            parsed.warnings.push(Warning {
-                line: None,
-                message: format!("entry {} has no title or text", i + 1),
-            });
-        } else {
-            parsed.articles.push(article);
-        }
+        parsed.push(article, None, &format!("entry {}", i + 1));
     }
     parsed
 }
@@ -209,6 +203,8 @@ fn remove_attribute(tag: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{expect, Warning};
+    use serde_json::json;
 
     const RSS: &str = r#"<?xml version="1.0" encoding="ISO-8859-1"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -239,26 +235,21 @@ mod tests {
     #[test]
     fn rss_items_become_articles() {
         let parsed = parse(RSS).unwrap();
-        assert_eq!(parsed.articles.len(), 2);
-        let a = &parsed.articles[0];
-        assert_eq!(a.title.as_deref(), Some("L’Europe adopte l’AI Act"));
-        assert_eq!(a.body, "Le Parlement a voté.\n\nC’est fait.");
-        assert_eq!(a.lead.as_deref(), Some("Un vote historique."));
-        assert_eq!(a.url.as_deref(), Some("https://example.fr/ai-act"));
-        assert_eq!(a.id.as_deref(), Some("urn:article:1"));
-        assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-13T09:00:00+00:00")
-        );
-        assert_eq!(a.source.as_deref(), Some("Le Journal Tech"));
         // feed-rs lower-cases the language.
-        assert_eq!(a.lang.as_deref(), Some("fr-fr"));
-        assert_eq!(a.tags, vec!["IA", "Europe"]);
-
-        let b = &parsed.articles[1];
-        assert_eq!(b.body, "Juste un résumé.");
-        assert_eq!(b.lead, None);
-        assert_eq!(b.id, None);
+        let first = json!({
+            "id": "urn:article:1", "title": "L’Europe adopte l’AI Act",
+            "lead": "Un vote historique.", "body": "Le Parlement a voté.\n\nC’est fait.",
+            "url": "https://example.fr/ai-act", "date": "2024-03-13T09:00:00Z",
+            "source": "Le Journal Tech", "lang": "fr-fr", "tags": ["IA", "Europe"],
+        });
+        let second = json!({
+            "title": "Sans contenu", "body": "Juste un résumé.",
+            "source": "Le Journal Tech", "lang": "fr-fr",
+        });
+        assert_eq!(
+            parsed.articles,
+            vec![expect::article(first), expect::article(second)]
+        );
         assert_eq!(
             parsed.warnings,
             vec![Warning {
@@ -294,18 +285,13 @@ mod tests {
 </feed>"#;
         let parsed = parse(atom).unwrap();
         assert!(parsed.warnings.is_empty());
-        let a = &parsed.articles[0];
-        assert_eq!(a.title.as_deref(), Some("Rust 1.77 & beyond"));
-        assert_eq!(a.body, "C-string literals are here.");
-        assert_eq!(a.lead.as_deref(), Some("What’s new."));
-        assert_eq!(a.url.as_deref(), Some("https://blog.example/177"));
-        assert_eq!(a.id.as_deref(), Some("urn:post:177"));
-        assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-21T12:00:00+00:00")
-        );
-        assert_eq!(a.source.as_deref(), Some("Rust Blog"));
-        assert_eq!(a.tags, vec!["Release"]);
+        let first = json!({
+            "id": "urn:post:177", "title": "Rust 1.77 & beyond",
+            "lead": "What’s new.", "body": "C-string literals are here.",
+            "url": "https://blog.example/177", "date": "2024-03-21T12:00:00Z",
+            "source": "Rust Blog", "lang": "en", "tags": ["Release"],
+        });
+        assert_eq!(parsed.articles[0], expect::article(first));
         assert_eq!(parsed.articles[1].body, "XHTML body");
     }
 
@@ -324,11 +310,11 @@ mod tests {
     <description>L’article un.</description>
   </item>
 </rdf:RDF>"#;
-        let parsed = parse(rdf).unwrap();
-        let a = &parsed.articles[0];
-        assert_eq!(a.title.as_deref(), Some("Premier"));
-        assert_eq!(a.body, "L’article un.");
-        assert_eq!(a.source.as_deref(), Some("Vieux flux"));
+        let article = json!({
+            "title": "Premier", "body": "L’article un.",
+            "url": "https://example.org/1", "source": "Vieux flux",
+        });
+        expect::single(parse(rdf).unwrap(), article);
     }
 
     #[test]

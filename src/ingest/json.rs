@@ -7,11 +7,11 @@
 //! are parsed on every core.
 
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::date::parse_date_or_warn;
+use super::fields::{self, clean, field, kind, Fields};
 use super::html::html_to_text;
-use super::{clean, push_tag, push_tag_list, Parsed, Skip, Warning};
+use super::{Parsed, Skip, Warning};
 use crate::ingest::article::Article;
 
 /// Above this many lines, a JSON Lines file is parsed in parallel.
@@ -147,86 +147,24 @@ fn parse_line(n: usize, line: &str) -> Parsed {
 }
 
 /// Turns an object into an article, or a warning when it has no text.
-fn push_object(object: &Map<String, Value>, line: Option<usize>, parsed: &mut Parsed) {
+fn push_object(object: &Fields, line: Option<usize>, parsed: &mut Parsed) {
     let article = article(object, line, &mut parsed.warnings);
-    if article.is_empty() {
-        parsed.warnings.push(Warning {
-            line,
-            message: "object has no title or text".to_owned(),
-        });
-    } else {
-        parsed.articles.push(article);
-    }
+    parsed.push(article, line, "object");
 }
 
 /// Reads the article fields of one object.
-fn article(
-    object: &Map<String, Value>,
-    line: Option<usize>,
-    warnings: &mut Vec<Warning>,
-) -> Article {
-    let text = |names: &[&str]| field(object, names).and_then(scalar_text);
-    let date = match field(object, DATE) {
-        Some(Value::String(s)) => parse_date_or_warn(s, line, warnings),
-        Some(Value::Number(n)) => parse_date_or_warn(&n.to_string(), line, warnings),
-        Some(Value::Null) | None => None,
-        Some(other) => {
-            warnings.push(Warning {
-                line,
-                message: format!("unparsable date ({})", kind(other)),
-            });
-            None
-        }
-    };
-    let mut tags = Vec::new();
-    match field(object, TAGS) {
-        Some(Value::Array(items)) => {
-            for item in items {
-                if let Some(tag) = scalar_text(item) {
-                    push_tag(&mut tags, &tag);
-                }
-            }
-        }
-        Some(Value::String(list)) => push_tag_list(&mut tags, list),
-        _ => {}
-    }
+fn article(object: &Fields, line: Option<usize>, warnings: &mut Vec<Warning>) -> Article {
+    let text = |names: &[&str]| fields::text(object, names);
     Article {
         id: text(ID),
         title: text(TITLE),
         lead: field(object, LEAD).and_then(rich_text),
         body: field(object, BODY).and_then(rich_text).unwrap_or_default(),
         url: text(URL),
-        date,
+        date: fields::date(object, DATE, line, warnings),
         source: text(SOURCE),
         lang: text(LANG),
-        tags,
-    }
-}
-
-/// The value of the first of `names` present (ignoring ASCII case) and not
-/// null or blank.
-fn field<'a>(object: &'a Map<String, Value>, names: &[&str]) -> Option<&'a Value> {
-    names.iter().find_map(|name| {
-        let value = object.get(*name).or_else(|| {
-            object
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value)
-        })?;
-        match value {
-            Value::Null => None,
-            Value::String(s) if s.trim().is_empty() => None,
-            _ => Some(value),
-        }
-    })
-}
-
-/// A string or a number as trimmed text.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => clean(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        tags: fields::tags(object, TAGS),
     }
 }
 
@@ -253,7 +191,7 @@ pub(crate) fn looks_like_html(s: &str) -> bool {
 }
 
 /// Takes the list out of a wrapper object that has no article text of its own.
-fn take_wrapped_list(object: &mut Map<String, Value>) -> Option<Vec<Value>> {
+fn take_wrapped_list(object: &mut Fields) -> Option<Vec<Value>> {
     if field(object, TITLE).is_some() || field(object, BODY).is_some() {
         return None;
     }
@@ -266,18 +204,6 @@ fn take_wrapped_list(object: &mut Map<String, Value>) -> Option<Vec<Value>> {
     match object.remove(&key) {
         Some(Value::Array(items)) => Some(items),
         _ => None,
-    }
-}
-
-/// The kind of a JSON value, for messages.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -296,6 +222,8 @@ fn without_position(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::expect;
+    use serde_json::json;
 
     #[test]
     fn one_object_with_aliases() {
@@ -310,21 +238,13 @@ mod tests {
             "language": "fr",
             "tags": "IA, Europe, ,IA"
         }"#;
-        let parsed = parse_json(json).unwrap();
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let a = &parsed.articles[0];
-        assert_eq!(a.id.as_deref(), Some("42"));
-        assert_eq!(a.title.as_deref(), Some("L’Europe adopte l’AI Act"));
-        assert_eq!(a.body, "Le Parlement européen a voté l’AI Act.");
-        assert_eq!(a.lead.as_deref(), Some("Un vote historique"));
-        assert_eq!(a.url.as_deref(), Some("https://example.fr/ai-act"));
-        assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-13T09:00:00+00:00")
-        );
-        assert_eq!(a.source.as_deref(), Some("Le Journal"));
-        assert_eq!(a.lang.as_deref(), Some("fr"));
-        assert_eq!(a.tags, vec!["IA", "Europe"]);
+        let article = json!({
+            "id": "42", "title": "L’Europe adopte l’AI Act",
+            "lead": "Un vote historique", "body": "Le Parlement européen a voté l’AI Act.",
+            "url": "https://example.fr/ai-act", "date": "2024-03-13T09:00:00Z",
+            "source": "Le Journal", "lang": "fr", "tags": ["IA", "Europe"],
+        });
+        expect::single(parse_json(json).unwrap(), article);
     }
 
     #[test]
@@ -337,15 +257,15 @@ mod tests {
             {"title": "Second", "date": "someday"}
         ]"#;
         let parsed = parse_json(json).unwrap();
-        assert_eq!(parsed.articles.len(), 2);
-        let a = &parsed.articles[0];
-        assert_eq!(a.body, "It’s fast.\n\nReally.");
+        let first = json!({
+            "title": "Rust’s new trait solver", "body": "It’s fast.\n\nReally.",
+            "date": "2024-03-05T10:30:00Z", "tags": ["rust", "compilers"],
+        });
+        let second = json!({"title": "Second"});
         assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-05T10:30:00+00:00")
+            parsed.articles,
+            vec![expect::article(first), expect::article(second)]
         );
-        assert_eq!(a.tags, vec!["rust", "compilers"]);
-        assert_eq!(parsed.articles[1].title.as_deref(), Some("Second"));
         let messages: Vec<_> = parsed.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
             messages,
@@ -470,9 +390,13 @@ mod tests {
 
     #[test]
     fn html_detection() {
-        assert!(looks_like_html("<p>Bonjour</p>"));
-        assert!(looks_like_html("Ligne un<br>ligne deux"));
-        assert!(!looks_like_html("a < b and c > d"));
-        assert!(!looks_like_html("plain"));
+        for (text, html) in [
+            ("<p>Bonjour</p>", true),
+            ("Ligne un<br>ligne deux", true),
+            ("a < b and c > d", false),
+            ("plain", false),
+        ] {
+            assert_eq!(looks_like_html(text), html, "{text}");
+        }
     }
 }

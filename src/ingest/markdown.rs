@@ -1,141 +1,104 @@
 //! Markdown articles, as static-site generators and note apps store them.
 //!
-//! The metadata lives in a front matter block (YAML between `---` lines or
-//! TOML between `+++` lines); the text is Markdown. We only need the words,
-//! never the layout, so a small line-based stripper removes the markup
-//! (heading marks, emphasis, link and image syntax) instead of a full
-//! CommonMark renderer followed by an HTML-to-text pass. It is not exact on
-//! corner cases, which costs nothing for indexing and snippets.
+//! pulldown-cmark parses the whole file. Its metadata-block options give
+//! the front matter (YAML between `---` lines, TOML between `+++` lines) as
+//! the first event, read here with serde_yaml_ng or toml; the article's
+//! text is what its text and code events carry, so markup is gone and HTML
+//! entities are decoded. Block boundaries become line or paragraph breaks.
+//! The first level-1 heading, ATX (`# Title`) or setext (`Title` over
+//! `===`), is the title when the front matter gives none.
 
-use super::date::parse_date_or_warn;
+use std::iter::Peekable;
+
+use pulldown_cmark::{
+    Event, HeadingLevel, MetadataBlockKind, OffsetIter, Options, Parser, Tag, TagEnd,
+};
+use serde_json::Value;
+
+use super::fields::{self, clean, Fields};
+use super::html::html_to_text;
 use super::txt::paragraphs;
-use super::{clean, push_tag, push_tag_list, Parsed, Skip};
+use super::{Parsed, Skip};
 use crate::ingest::article::Article;
 
-/// How far to look for a closing bracket or backtick run on one line. Keeps
-/// a pathological line (`[[[[...`) linear instead of quadratic.
-const MAX_LOOKAHEAD: usize = 1024;
+/// Front matter blocks, and the GitHub extensions whose markup would
+/// otherwise be left in the text (table pipes, `~~`, task boxes).
+const OPTIONS: Options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+    .union(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS)
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+// The front matter keys read, by field.
+const ID: &[&str] = &["id"];
+const TITLE: &[&str] = &["title"];
+const LEAD: &[&str] = &["summary", "description"];
+const URL: &[&str] = &["url", "link"];
+const DATE: &[&str] = &["date", "published"];
+const SOURCE: &[&str] = &["source"];
+const LANG: &[&str] = &["lang", "language"];
+const TAGS: &[&str] = &["tags", "categories", "keywords"];
 
 /// Reads one article from a Markdown file.
 pub fn parse(text: &str) -> Result<Parsed, Skip> {
+    let mut events = Parser::new_ext(text, OPTIONS).into_offset_iter().peekable();
+    let front = FrontMatter::read(text, &mut events)?;
+    let title = fields::text(&front.fields, TITLE);
+    let (heading, body) = plain_text(events.map(|(event, _)| event), title.as_deref());
     let mut warnings = Vec::new();
-    let (front, body) = match split_front_matter(text)? {
-        Some(split) => (read_front_matter(&split)?, split.body),
-        None => (FrontMatter::default(), text),
-    };
-    let front_title = front.text(&["title"]).and_then(clean);
-    let (heading, body) = to_plain_text(body, front_title.as_deref());
-    let title = front_title.or(heading);
-    let mut tags = Vec::new();
-    match front.get(&["tags", "categories", "keywords"]) {
-        Some(Value::List(list)) => list.iter().for_each(|t| push_tag(&mut tags, t)),
-        Some(Value::Text(list)) => push_tag_list(&mut tags, list),
-        None => {}
-    }
-    let date = front.text(&["date", "published"]).and_then(|d| {
-        let line = front.line_of(&["date", "published"]);
-        parse_date_or_warn(d, line, &mut warnings)
-    });
+    let text = |names: &[&str]| fields::text(&front.fields, names);
     let article = Article {
-        id: front.text(&["id"]).and_then(clean),
-        title,
-        lead: front.text(&["summary", "description"]).and_then(clean),
+        id: text(ID),
+        title: title.or(heading),
+        lead: text(LEAD),
         body,
-        url: front.text(&["url", "link"]).and_then(clean),
-        date,
-        source: front.text(&["source"]).and_then(clean),
-        lang: front.text(&["lang", "language"]).and_then(clean),
-        tags,
+        url: text(URL),
+        date: fields::date(&front.fields, DATE, front.line_of(DATE), &mut warnings),
+        source: text(SOURCE),
+        lang: text(LANG),
+        tags: fields::tags(&front.fields, TAGS),
     };
-    let articles = if article.is_empty() {
-        Vec::new()
-    } else {
-        vec![article]
-    };
-    Ok(Parsed { articles, warnings })
+    Ok(Parsed::one(article, warnings))
 }
 
-/// The kinds of front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Syntax {
-    Yaml,
-    Toml,
-}
-
-/// A file cut at its front matter.
-struct Split<'a> {
-    syntax: Syntax,
-    /// The front matter between the delimiter lines; it starts on line 2.
-    content: &'a str,
-    /// What follows the closing delimiter.
-    body: &'a str,
-}
-
-/// Finds a front matter block at the very start of the file.
-fn split_front_matter(text: &str) -> Result<Option<Split<'_>>, Skip> {
-    let first_end = text.find('\n').unwrap_or(text.len());
-    let syntax = match text[..first_end].trim_end() {
-        "---" => Syntax::Yaml,
-        "+++" => Syntax::Toml,
-        _ => return Ok(None),
-    };
-    let content_start = (first_end + 1).min(text.len());
-    let mut offset = content_start;
-    for line in text[content_start..].split_inclusive('\n') {
-        let closes = matches!(
-            (syntax, line.trim_end()),
-            (Syntax::Yaml, "---" | "...") | (Syntax::Toml, "+++")
-        );
-        if closes {
-            return Ok(Some(Split {
-                syntax,
-                content: &text[content_start..offset],
-                body: &text[offset + line.len()..],
-            }));
-        }
-        offset += line.len();
-    }
-    Err(Skip::Parse {
-        line: Some(1),
-        message: format!("front matter opened by '{}' is never closed", &text[..3]),
-    })
-}
-
-/// A front matter value, reduced to what articles need.
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Text(String),
-    List(Vec<String>),
-}
-
-/// Front matter keys (lower-cased) and values, in file order, with the
-/// raw text to find the line of a key.
+/// The front matter: its fields, and its text to find the line of a key.
 #[derive(Debug, Default)]
-struct FrontMatter<'a> {
-    fields: Vec<(String, Value)>,
-    content: &'a str,
+struct FrontMatter {
+    fields: Fields,
+    content: String,
 }
 
-impl FrontMatter<'_> {
-    /// The value of the first key of `names` present.
-    fn get(&self, names: &[&str]) -> Option<&Value> {
-        names.iter().find_map(|name| {
-            self.fields
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value)
-        })
-    }
-
-    /// The text value of the first key of `names` present.
-    fn text(&self, names: &[&str]) -> Option<&str> {
-        match self.get(names)? {
-            Value::Text(text) => Some(text),
-            Value::List(_) => None,
+impl FrontMatter {
+    /// Takes the front matter off the start of the events, if the file
+    /// opens with one.
+    ///
+    /// pulldown-cmark only reads a block that is closed, not empty, and
+    /// whose first line is not blank; other such lines are Markdown (a rule,
+    /// then text). A block that is never closed is an error, as the
+    /// article's metadata would otherwise end up in its text.
+    fn read(text: &str, events: &mut Peekable<OffsetIter<'_>>) -> Result<FrontMatter, Skip> {
+        let kind = match events.peek() {
+            Some((Event::Start(Tag::MetadataBlock(kind)), range)) if range.start == 0 => *kind,
+            _ => return unclosed(text).map_or(Ok(FrontMatter::default()), Err),
+        };
+        let mut content = String::new();
+        for (event, _) in events.by_ref().skip(1) {
+            match event {
+                Event::Text(line) => content.push_str(&line),
+                Event::End(_) => break,
+                _ => {}
+            }
         }
+        let fields = match kind {
+            MetadataBlockKind::YamlStyle => yaml_fields(&content)?,
+            MetadataBlockKind::PlusesStyle => toml_fields(&content)?,
+        };
+        Ok(FrontMatter { fields, content })
     }
 
-    /// The file line where one of `names` is set, if it can be found.
+    /// The file line where the first of `names` is set, if it can be found.
+    /// A scan of the text, because serde_yaml_ng gives no position for a
+    /// value that parsed.
     fn line_of(&self, names: &[&str]) -> Option<usize> {
         self.content
             .lines()
@@ -151,24 +114,41 @@ impl FrontMatter<'_> {
     }
 }
 
-/// Parses the front matter, with the file line of any error.
-fn read_front_matter<'a>(split: &Split<'a>) -> Result<FrontMatter<'a>, Skip> {
-    let fields = match split.syntax {
-        Syntax::Yaml => yaml_fields(split.content)?,
-        Syntax::Toml => toml_fields(split.content)?,
-    };
-    Ok(FrontMatter {
-        fields,
-        content: split.content,
+/// The error for a file whose first line opens a front matter that no line
+/// closes.
+fn unclosed(text: &str) -> Option<Skip> {
+    let mut lines = text.lines();
+    let open = lines.next()?.trim_end();
+    if !matches!(open, "---" | "+++") {
+        return None;
+    }
+    let closed = lines
+        .map(str::trim_end)
+        .any(|line| line == open || (open == "---" && line == "..."));
+    (!closed).then(|| Skip::Parse {
+        line: Some(1),
+        message: format!("front matter opened by '{open}' is never closed"),
     })
 }
 
-fn yaml_fields(content: &str) -> Result<Vec<(String, Value)>, Skip> {
+/// Parses a YAML front matter into fields, with the file line of an error.
+fn yaml_fields(content: &str) -> Result<Fields, Skip> {
     use serde_yaml_ng::Value as Yaml;
     let yaml: Yaml = serde_yaml_ng::from_str(content).map_err(|e| Skip::Parse {
+        // The front matter starts on line 2.
         line: e.location().map(|l| l.line() + 1),
         message: format!("front matter: {e}"),
     })?;
+    let mapping = match yaml {
+        Yaml::Mapping(mapping) => mapping,
+        Yaml::Null => return Ok(Fields::new()),
+        _ => {
+            return Err(Skip::Parse {
+                line: Some(2),
+                message: "front matter is not a list of keys and values".to_owned(),
+            })
+        }
+    };
     fn scalar(value: &Yaml) -> Option<String> {
         match value {
             Yaml::String(s) => Some(s.clone()),
@@ -177,41 +157,21 @@ fn yaml_fields(content: &str) -> Result<Vec<(String, Value)>, Skip> {
             _ => None,
         }
     }
-    let mapping = match yaml {
-        Yaml::Mapping(mapping) => mapping,
-        Yaml::Null => return Ok(Vec::new()),
-        _ => {
-            return Err(Skip::Parse {
-                line: Some(2),
-                message: "front matter is not a list of keys and values".to_owned(),
-            })
-        }
-    };
-    let mut fields = Vec::new();
-    for (key, value) in &mapping {
-        let Some(key) = scalar(key) else { continue };
-        let value = match value {
-            Yaml::Sequence(items) => Value::List(items.iter().filter_map(scalar).collect()),
-            other => match scalar(other) {
-                Some(text) => Value::Text(text),
-                None => continue,
-            },
-        };
-        fields.push((key.to_lowercase(), value));
+    fn list(value: &Yaml) -> Option<&[Yaml]> {
+        value.as_sequence().map(Vec::as_slice)
     }
-    Ok(fields)
+    let entries = mapping.iter().filter_map(|(k, v)| Some((scalar(k)?, v)));
+    Ok(to_fields(entries, scalar, list))
 }
 
-fn toml_fields(content: &str) -> Result<Vec<(String, Value)>, Skip> {
+/// Parses a TOML front matter into fields, with the file line of an error.
+fn toml_fields(content: &str) -> Result<Fields, Skip> {
     use toml::Value as Toml;
     let table: toml::Table = toml::from_str(content).map_err(|e| Skip::Parse {
         line: e.span().map(|span| {
-            let start = span.start.min(content.len());
-            content.as_bytes()[..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 2
+            let before = &content.as_bytes()[..span.start.min(content.len())];
+            // Lines before the error, and the opening delimiter.
+            before.iter().filter(|&&b| b == b'\n').count() + 2
         }),
         message: format!("front matter: {}", e.message().trim()),
     })?;
@@ -225,365 +185,199 @@ fn toml_fields(content: &str) -> Result<Vec<(String, Value)>, Skip> {
             Toml::Array(_) | Toml::Table(_) => None,
         }
     }
-    let mut fields = Vec::new();
-    for (key, value) in &table {
-        let value = match value {
-            Toml::Array(items) => Value::List(items.iter().filter_map(scalar).collect()),
-            other => match scalar(other) {
-                Some(text) => Value::Text(text),
+    fn list(value: &Toml) -> Option<&[Toml]> {
+        value.as_array().map(Vec::as_slice)
+    }
+    Ok(to_fields(
+        table.iter().map(|(k, v)| (k.clone(), v)),
+        scalar,
+        list,
+    ))
+}
+
+/// Turns front matter entries into fields: a scalar (string, number,
+/// boolean, date) as its text, a list as the texts of its scalars. Other
+/// values (nested tables) carry nothing an article uses and are left out.
+fn to_fields<'a, V: 'a>(
+    entries: impl Iterator<Item = (String, &'a V)>,
+    scalar: fn(&V) -> Option<String>,
+    list: fn(&V) -> Option<&[V]>,
+) -> Fields {
+    let mut fields = Fields::new();
+    for (key, value) in entries {
+        let value = match list(value) {
+            Some(items) => {
+                Value::Array(items.iter().filter_map(scalar).map(Value::String).collect())
+            }
+            None => match scalar(value) {
+                Some(text) => Value::String(text),
                 None => continue,
             },
         };
-        fields.push((key.to_lowercase(), value));
+        fields.entry(key).or_insert(value);
     }
-    Ok(fields)
+    fields
 }
 
-/// Converts Markdown into plain paragraphs.
+/// The break due between two pieces of text, from the weakest.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Break {
+    #[default]
+    None,
+    Space,
+    Line,
+    Paragraph,
+}
+
+/// The body text being built from the events.
+#[derive(Default)]
+struct PlainText {
+    out: String,
+    /// The break due before the next text, written only if text follows.
+    due: Break,
+    /// Inside a code block: text is kept as written.
+    verbatim: bool,
+}
+
+impl PlainText {
+    fn brk(&mut self, brk: Break) {
+        self.due = self.due.max(brk);
+    }
+
+    fn push(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.out.is_empty() {
+            match self.due {
+                Break::None => {}
+                Break::Space => self.out.push(' '),
+                Break::Line => self.out.push('\n'),
+                Break::Paragraph => self.out.push_str("\n\n"),
+            }
+        }
+        self.due = Break::None;
+        if self.verbatim {
+            self.out.push_str(text);
+            return;
+        }
+        // Spaces collapse, as where an image or a tag was left out.
+        for c in text.chars() {
+            if c != ' ' || !(self.out.is_empty() || self.out.ends_with([' ', '\n'])) {
+                self.out.push(c);
+            }
+        }
+    }
+}
+
+/// Converts the Markdown events into plain paragraphs.
 ///
-/// Without a `title` (from front matter), the first level-1 heading is taken
-/// out and returned as the title; with one, that heading is only removed
-/// when it repeats the title.
-fn to_plain_text(markdown: &str, title: Option<&str>) -> (Option<String>, String) {
+/// Without a `title` (from front matter), the first level-1 heading of the
+/// document (not one inside a quote or a list) is taken out and returned as
+/// the title; with one, that heading is only removed when it repeats the
+/// title.
+fn plain_text<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    title: Option<&str>,
+) -> (Option<String>, String) {
+    let mut text = PlainText::default();
     let mut heading = None;
     let mut first_h1_seen = false;
-    let mut out = String::with_capacity(markdown.len());
-    // The fence character and length of the open code block, if any.
-    let mut fence: Option<(char, usize)> = None;
-    for line in markdown.lines() {
-        if let Some((c, len)) = fence {
-            if fence_marker(line)
-                .is_some_and(|(c2, len2, rest)| c2 == c && len2 >= len && rest.trim().is_empty())
-            {
-                fence = None;
-                out.push('\n');
-            } else {
-                out.push_str(line.trim_end());
-                out.push('\n');
-            }
-            continue;
-        }
-        if let Some((c, len, _info)) = fence_marker(line) {
-            fence = Some((c, len));
-            out.push('\n');
-            continue;
-        }
-        let trimmed = line.trim();
-        if is_rule(trimmed) || is_reference_definition(trimmed) {
-            out.push('\n');
-            continue;
-        }
-        if let Some((level, text)) = atx_heading(trimmed) {
-            let text = strip_inline(text);
-            if level == 1 && !first_h1_seen {
-                first_h1_seen = true;
-                match title {
-                    None => {
-                        heading = clean(&text);
-                        continue;
+    // Where the first level-1 heading starts in the text, while it is read.
+    let mut h1_start = None;
+    // Depth of quotes and lists, and of images (whose text is left out).
+    let mut nested = 0usize;
+    let mut images = 0usize;
+    // The HTML block being read, converted as a whole when it ends.
+    let mut html: Option<String> = None;
+    for event in events {
+        match event {
+            Event::Text(s) | Event::Code(s) if images == 0 => text.push(&s),
+            Event::Html(s) => html.get_or_insert_with(String::new).push_str(&s),
+            Event::SoftBreak | Event::HardBreak => text.brk(Break::Line),
+            Event::Rule => text.brk(Break::Paragraph),
+            Event::Start(tag) => {
+                let tag = TagEnd::from(tag);
+                text.brk(block_break(&tag));
+                match tag {
+                    TagEnd::Heading(HeadingLevel::H1) if nested == 0 && !first_h1_seen => {
+                        first_h1_seen = true;
+                        h1_start = Some(text.out.len());
                     }
-                    Some(title) if title == text.trim() => continue,
-                    Some(_) => {}
+                    TagEnd::BlockQuote(_) | TagEnd::List(_) => nested += 1,
+                    TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => text.verbatim = true,
+                    TagEnd::Image => images += 1,
+                    _ => {}
                 }
             }
-            out.push('\n');
-            out.push_str(&text);
-            out.push_str("\n\n");
-            continue;
-        }
-        let text = strip_inline(&strip_block_markers(trimmed));
-        out.push_str(text.trim());
-        out.push('\n');
-    }
-    (heading, paragraphs(&out))
-}
-
-/// An opening or closing code fence: its character, length and the rest
-/// of the line (the info string).
-fn fence_marker(line: &str) -> Option<(char, usize, &str)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
-    let line = &line[indent..];
-    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = line.len() - line.trim_start_matches(c).len();
-    (len >= 3).then(|| (c, len, &line[len..]))
-}
-
-/// A thematic break (`---`, `***`, `___`) or a setext underline (`===`).
-fn is_rule(line: &str) -> bool {
-    let Some(c) = line.chars().next() else {
-        return false;
-    };
-    if !matches!(c, '-' | '*' | '_' | '=') {
-        return false;
-    }
-    let count = line.chars().filter(|&x| x == c).count();
-    line.chars().all(|x| x == c || x == ' ') && (count >= 3 || c == '=')
-}
-
-/// A link reference definition: `[label]: https://...`.
-fn is_reference_definition(line: &str) -> bool {
-    line.starts_with('[')
-        && line
-            .find("]:")
-            .is_some_and(|i| i > 1 && !line[i + 2..].trim().is_empty())
-}
-
-/// An ATX heading (`## Title ##`): its level and text.
-fn atx_heading(line: &str) -> Option<(usize, &str)> {
-    let level = line.len() - line.trim_start_matches('#').len();
-    if !(1..=6).contains(&level) {
-        return None;
-    }
-    let rest = &line[level..];
-    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
-        return None;
-    }
-    let text = rest.trim();
-    let text = text.trim_end_matches('#');
-    // Closing hashes need a space before them (`# C#` keeps its hash).
-    let text = if text.len() < rest.trim().len() && !text.is_empty() && !text.ends_with(' ') {
-        rest.trim()
-    } else {
-        text.trim()
-    };
-    Some((level, text))
-}
-
-/// Removes blockquote markers, list bullets, task boxes and table pipes.
-fn strip_block_markers(line: &str) -> String {
-    let mut line = line;
-    while let Some(rest) = line.strip_prefix('>') {
-        line = rest.trim_start();
-    }
-    if let Some(rest) = line
-        .strip_prefix("- ")
-        .or_else(|| line.strip_prefix("* "))
-        .or_else(|| line.strip_prefix("+ "))
-    {
-        line = rest.trim_start();
-    } else {
-        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if (1..=9).contains(&digits) {
-            if let Some(rest) = line[digits..]
-                .strip_prefix(". ")
-                .or_else(|| line[digits..].strip_prefix(") "))
-            {
-                line = rest.trim_start();
-            }
-        }
-    }
-    for task in ["[ ] ", "[x] ", "[X] "] {
-        if let Some(rest) = line.strip_prefix(task) {
-            line = rest;
-        }
-    }
-    if line.starts_with('|') {
-        let is_separator = line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
-        if is_separator {
-            return String::new();
-        }
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        return cells.join(" ");
-    }
-    line.to_owned()
-}
-
-/// Removes inline markup from one line: emphasis, code backticks, links
-/// (keeping their text), images, inline HTML tags and escapes.
-///
-/// A single left-to-right pass: link text is not re-parsed recursively; the
-/// closing `](url)` of each link is remembered on a stack and skipped when
-/// reached, so nesting depth costs no stack.
-fn strip_inline(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    // Pending link ends: (index of `]`, index just after the destination).
-    let mut link_ends: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(&(close, after)) = link_ends.last() {
-            if i == close {
-                link_ends.pop();
-                i = after;
-                continue;
-            }
-        }
-        let c = chars[i];
-        match c {
-            '\\' if chars.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) => {
-                out.push(chars[i + 1]);
-                i += 2;
-            }
-            '`' => {
-                let run = count_run(&chars, i, '`');
-                match find_run(&chars, i + run, '`', run) {
-                    Some(end) => {
-                        let code: String = chars[i + run..end].iter().collect();
-                        out.push_str(code.trim());
-                        i = end + run;
+            Event::End(end) => {
+                match end {
+                    TagEnd::Heading(_) => {
+                        if let Some(start) = h1_start.take() {
+                            let h1 = text.out[start..].trim();
+                            let take = match title {
+                                None => {
+                                    heading = clean(h1);
+                                    true
+                                }
+                                Some(title) => title == h1,
+                            };
+                            if take {
+                                text.out.truncate(start);
+                            }
+                        }
                     }
-                    None => {
-                        out.extend(&chars[i..i + run]);
-                        i += run;
+                    TagEnd::BlockQuote(_) | TagEnd::List(_) => nested -= 1,
+                    TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => text.verbatim = false,
+                    TagEnd::Image => images -= 1,
+                    TagEnd::HtmlBlock => {
+                        text.brk(Break::Paragraph);
+                        text.push(&html_to_text(&html.take().unwrap_or_default()));
                     }
+                    _ => {}
                 }
-            }
-            '!' if chars.get(i + 1) == Some(&'[') => match link_at(&chars, i + 1) {
-                // Images carry no article text.
-                Some((_, after)) => i = after,
-                None => {
-                    out.push('!');
-                    i += 1;
-                }
-            },
-            '[' => match link_at(&chars, i) {
-                Some(end) => {
-                    link_ends.push(end);
-                    i += 1;
-                }
-                None => {
-                    out.push('[');
-                    i += 1;
-                }
-            },
-            '<' => match inline_tag(&chars, i) {
-                Some((end, autolink)) => {
-                    if autolink {
-                        out.extend(&chars[i + 1..end]);
-                    }
-                    i = end + 1;
-                }
-                None => {
-                    out.push('<');
-                    i += 1;
-                }
-            },
-            '*' | '_' | '~' => {
-                let run = count_run(&chars, i, c);
-                let before = i.checked_sub(1).map(|j| chars[j]);
-                let after = chars.get(i + run).copied();
-                let space_before = before.is_none_or(char::is_whitespace);
-                let space_after = after.is_none_or(char::is_whitespace);
-                let is_delimiter = match c {
-                    // Intra-word underscores are part of names (snake_case).
-                    '_' => {
-                        let intraword = before.is_some_and(char::is_alphanumeric)
-                            && after.is_some_and(char::is_alphanumeric);
-                        !(space_before && space_after || intraword)
-                    }
-                    '~' => run >= 2 && !(space_before && space_after),
-                    _ => !(space_before && space_after),
-                };
-                if !is_delimiter {
-                    out.extend(&chars[i..i + run]);
-                }
-                i += run;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    collapse_spaces(&out)
-}
-
-/// Collapses runs of spaces left where markup was removed.
-fn collapse_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if !(c == ' ' && out.ends_with(' ')) {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// How many times `c` repeats from `start`.
-fn count_run(chars: &[char], start: usize, c: char) -> usize {
-    chars[start..].iter().take_while(|&&x| x == c).count()
-}
-
-/// The start of the next run of exactly `len` times `c`, within reach.
-fn find_run(chars: &[char], from: usize, c: char, len: usize) -> Option<usize> {
-    let end = chars.len().min(from.saturating_add(MAX_LOOKAHEAD));
-    let mut i = from;
-    while i < end {
-        if chars[i] == c {
-            let run = count_run(chars, i, c);
-            if run == len {
-                return Some(i);
-            }
-            i += run;
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
-/// A link or image starting with the `[` at `open`: `[text](dest)` or
-/// `[text][ref]`. Returns the index of the closing `]` and the index just
-/// after the destination.
-fn link_at(chars: &[char], open: usize) -> Option<(usize, usize)> {
-    let close = matching(chars, open, '[', ']')?;
-    match chars.get(close + 1) {
-        Some('(') => Some((close, matching(chars, close + 1, '(', ')')? + 1)),
-        Some('[') => Some((close, matching(chars, close + 1, '[', ']')? + 1)),
-        _ => None,
-    }
-}
-
-/// The index of the bracket closing the one at `open`, within reach.
-fn matching(chars: &[char], open: usize, left: char, right: char) -> Option<usize> {
-    let end = chars.len().min(open.saturating_add(MAX_LOOKAHEAD));
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < end {
-        match chars[i] {
-            '\\' => i += 1,
-            c if c == left => depth += 1,
-            c if c == right => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
+                text.brk(block_break(&end));
             }
             _ => {}
         }
-        i += 1;
     }
-    None
+    (heading, paragraphs(&text.out))
 }
 
-/// An inline HTML tag or autolink starting at the `<` at `open`: the index
-/// of its `>`, and whether it is an autolink (whose text is kept).
-fn inline_tag(chars: &[char], open: usize) -> Option<(usize, bool)> {
-    let next = *chars.get(open + 1)?;
-    if !(next.is_ascii_alphabetic() || next == '/' || next == '!') {
-        return None;
+/// The break an element asks for around it.
+fn block_break(tag: &TagEnd) -> Break {
+    match tag {
+        TagEnd::Paragraph
+        | TagEnd::Heading(_)
+        | TagEnd::BlockQuote(_)
+        | TagEnd::CodeBlock
+        | TagEnd::HtmlBlock
+        | TagEnd::MetadataBlock(_)
+        | TagEnd::Table
+        | TagEnd::TableHead => Break::Paragraph,
+        TagEnd::List(_) | TagEnd::Item | TagEnd::TableRow => Break::Line,
+        TagEnd::TableCell => Break::Space,
+        _ => Break::None,
     }
-    let end = open
-        + 1
-        + chars[open + 1..]
-            .iter()
-            .take(MAX_LOOKAHEAD)
-            .position(|&c| c == '>')?;
-    let inner: String = chars[open + 1..end].iter().collect();
-    let autolink = !inner.contains(' ') && (inner.contains("://") || inner.contains('@'));
-    Some((end, autolink))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Warning;
+    use crate::ingest::{expect, Warning};
+    use serde_json::json;
 
     fn body(markdown: &str) -> String {
-        to_plain_text(markdown, None).1
+        plain_text(Parser::new_ext(markdown, OPTIONS), None).1
+    }
+
+    /// The title and body of a file's article.
+    fn read(markdown: &str) -> (Option<String>, String) {
+        let article = parse(markdown).unwrap().articles.remove(0);
+        (article.title, article.body)
+    }
+
+    fn titled(title: &str, body: &str) -> (Option<String>, String) {
+        (Some(title.to_owned()), body.to_owned())
     }
 
     #[test]
@@ -600,21 +394,13 @@ mod tests {
             ---\n\
             # L’IA générative en 2024\n\n\
             C’est **l’année** des _modèles_ ouverts.\n";
-        let parsed = parse(md).unwrap();
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let a = &parsed.articles[0];
-        assert_eq!(a.title.as_deref(), Some("L’IA générative en 2024"));
-        assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-05T00:00:00+00:00")
-        );
-        assert_eq!(a.url.as_deref(), Some("https://example.fr/ia"));
-        assert_eq!(a.source.as_deref(), Some("Le Blog"));
-        assert_eq!(a.lang.as_deref(), Some("fr"));
-        assert_eq!(a.tags, vec!["IA", "LLM"]);
-        assert_eq!(a.id.as_deref(), Some("abc-123"));
-        assert_eq!(a.lead.as_deref(), Some("Ce qu’il faut savoir."));
-        assert_eq!(a.body, "C’est l’année des modèles ouverts.");
+        let article = json!({
+            "id": "abc-123", "title": "L’IA générative en 2024",
+            "lead": "Ce qu’il faut savoir.", "body": "C’est l’année des modèles ouverts.",
+            "url": "https://example.fr/ia", "date": "2024-03-05T00:00:00Z",
+            "source": "Le Blog", "lang": "fr", "tags": ["IA", "LLM"],
+        });
+        expect::single(parse(md).unwrap(), article);
     }
 
     #[test]
@@ -627,32 +413,70 @@ mod tests {
             summary = \"Where it stands.\"\n\
             +++\n\
             Body text.\n";
-        let a = &parse(md).unwrap().articles[0];
-        assert_eq!(a.title.as_deref(), Some("Rust’s async story"));
-        assert_eq!(
-            a.date.map(|d| d.to_rfc3339()).as_deref(),
-            Some("2024-03-05T10:30:00+00:00")
-        );
-        assert_eq!(a.tags, vec!["rust", "async"]);
-        assert_eq!(a.lang.as_deref(), Some("en"));
-        assert_eq!(a.lead.as_deref(), Some("Where it stands."));
-        assert_eq!(a.body, "Body text.");
+        let article = json!({
+            "title": "Rust’s async story", "lead": "Where it stands.", "body": "Body text.",
+            "date": "2024-03-05T10:30:00Z", "lang": "en", "tags": ["rust", "async"],
+        });
+        expect::single(parse(md).unwrap(), article);
+    }
+
+    #[test]
+    fn front_matter_scalars_lists_and_tables() {
+        let md = "+++\nid = 12\ndraft = true\ntags = [\"a\", 1, { x = 1 }]\n\
+                  [extra]\ntitle = \"nested\"\n+++\nx\n";
+        let article = json!({"id": "12", "body": "x", "tags": ["a", "1"]});
+        expect::single(parse(md).unwrap(), article);
+        let md =
+            "---\ncategories:\n  - un\n  - deux\nsummary: ''\ndescription: Le chapeau\n---\nx\n";
+        let article = json!({"lead": "Le chapeau", "body": "x", "tags": ["un", "deux"]});
+        expect::single(parse(md).unwrap(), article);
     }
 
     #[test]
     fn first_heading_is_the_title_without_front_matter() {
-        let md = "Intro line.\n\n# Le titre\n\nLe texte.\n\n# Autre section\n";
-        let a = &parse(md).unwrap().articles[0];
-        assert_eq!(a.title.as_deref(), Some("Le titre"));
-        assert_eq!(a.body, "Intro line.\n\nLe texte.\n\nAutre section");
+        assert_eq!(
+            read("Intro line.\n\n# Le titre\n\nLe texte.\n\n# Autre section\n"),
+            titled("Le titre", "Intro line.\n\nLe texte.\n\nAutre section")
+        );
     }
 
     #[test]
     fn heading_different_from_front_matter_title_stays() {
-        let md = "---\ntitle: Front\n---\n# Heading\n\nText.\n";
-        let a = &parse(md).unwrap().articles[0];
-        assert_eq!(a.title.as_deref(), Some("Front"));
-        assert_eq!(a.body, "Heading\n\nText.");
+        assert_eq!(
+            read("---\ntitle: Front\n---\n# Heading\n\nText.\n"),
+            titled("Front", "Heading\n\nText.")
+        );
+    }
+
+    #[test]
+    fn setext_heading_is_the_title_like_atx() {
+        assert_eq!(
+            read("Le titre\n========\n\nLe texte.\n\nSection\n-------\n\nFin.\n"),
+            titled("Le titre", "Le texte.\n\nSection\n\nFin.")
+        );
+        assert_eq!(
+            read("---\ntitle: Le titre\n---\nLe titre\n===\n\nTexte.\n"),
+            titled("Le titre", "Texte.")
+        );
+    }
+
+    #[test]
+    fn a_heading_inside_a_quote_or_list_is_not_the_title() {
+        assert_eq!(
+            read("> # Cité\n\n- # Point\n\n# Titre\n\nTexte.\n"),
+            titled("Titre", "Cité\n\nPoint\n\nTexte.")
+        );
+    }
+
+    #[test]
+    fn front_matter_only_at_the_very_start() {
+        // Further down, such a block is text.
+        assert_eq!(
+            read("Intro.\n\n---\ntitle: pas un titre\n---\n\nFin.\n"),
+            (None, "Intro.\n\ntitle: pas un titre\n\nFin.".to_owned())
+        );
+        // An empty block is no front matter, and no error either.
+        assert_eq!(read("---\n---\nTexte.\n"), (None, "Texte.".to_owned()));
     }
 
     #[test]
@@ -674,6 +498,17 @@ mod tests {
             parse(md).unwrap_err(),
             Skip::Parse { line: Some(3), .. }
         ));
+    }
+
+    #[test]
+    fn yaml_that_is_not_a_mapping_is_an_error() {
+        assert_eq!(
+            parse("---\n- a\n- b\n---\nx\n").unwrap_err(),
+            Skip::Parse {
+                line: Some(2),
+                message: "front matter is not a list of keys and values".into()
+            }
+        );
     }
 
     #[test]
@@ -701,37 +536,52 @@ mod tests {
 
     #[test]
     fn inline_markup_is_stripped() {
+        for (markdown, text) in [
+            (
+                "Voir [la doc](https://doc.rs \"titre\") et ![logo](logo.png) ici.",
+                "Voir la doc et ici.",
+            ),
+            (
+                "**gras**, *italique*, ~~barré~~, `code_inline`",
+                "gras, italique, barré, code_inline",
+            ),
+            (
+                "snake_case and 2 * 3 and a_b_c",
+                "snake_case and 2 * 3 and a_b_c",
+            ),
+            (
+                "[![badge](b.svg)](https://ci) [ref link][1]\n\n[1]: https://x",
+                "ref link",
+            ),
+            (
+                "Escaped \\*stars\\* and <https://rust-lang.org>",
+                "Escaped *stars* and https://rust-lang.org",
+            ),
+            (
+                "Some <span class=\"x\">inline</span> html, a < b",
+                "Some inline html, a < b",
+            ),
+            ("[not a link] [x]", "[not a link] [x]"),
+        ] {
+            assert_eq!(body(markdown), text, "{markdown}");
+        }
+    }
+
+    #[test]
+    fn entities_are_decoded_outside_code() {
         assert_eq!(
-            body("Voir [la doc](https://doc.rs \"titre\") et ![logo](logo.png) ici."),
-            "Voir la doc et ici."
+            body(
+                "Caf&eacute; &amp; th&#233; &#x2014; `&amp;`\n\n<p>l&rsquo;&eacute;t&eacute;</p>\n"
+            ),
+            "Café & thé — &amp;\n\nl’été"
         );
-        assert_eq!(
-            body("**gras**, *italique*, ~~barré~~, `code_inline`"),
-            "gras, italique, barré, code_inline"
-        );
-        assert_eq!(
-            body("snake_case and 2 * 3 and a_b_c"),
-            "snake_case and 2 * 3 and a_b_c"
-        );
-        assert_eq!(
-            body("[![badge](b.svg)](https://ci) [ref link][1]\n\n[1]: https://x"),
-            "ref link"
-        );
-        assert_eq!(
-            body("Escaped \\*stars\\* and <https://rust-lang.org>"),
-            "Escaped *stars* and https://rust-lang.org"
-        );
-        assert_eq!(
-            body("Some <span class=\"x\">inline</span> html, a < b"),
-            "Some inline html, a < b"
-        );
-        assert_eq!(body("[not a link] [x]"), "[not a link] [x]");
     }
 
     #[test]
     fn block_markup_is_stripped_and_code_kept() {
         let md = "## Section ##\n\n> Une citation\n> sur deux lignes\n\n- un\n- deux\n1. trois\n\n---\n\n\
-                  ```rust\nlet x = a*b; // *not* emphasis\n```\n\n| a | b |\n|---|:-:|\n| c | d |\n\nTitre\n=====\nFin.";
+                  ```rust\nlet x = a*b; // *not* emphasis\n```\n\n| a | b |\n|---|:-:|\n| c | d |\n\n\
+                  Titre\n-----\nFin.";
         assert_eq!(
             body(md),
             "Section\n\nUne citation\nsur deux lignes\n\nun\ndeux\ntrois\n\n\

@@ -6,13 +6,16 @@
 //! file never stop the others: they come back as a [`Skip`] (the whole file
 //! is left out) or as [`Warning`]s (part of it was).
 //!
-//! Each format lives in its own file; this one holds the shared types, the
-//! walker and the dispatch, so the indexer only ever calls three functions.
+//! Each format lives in its own file (HTML in its own folder); `fields`
+//! holds the metadata lookup that JSON and Markdown share. This one holds
+//! the shared types, the walker and the dispatch, so the indexer only ever
+//! calls three functions.
 
 pub mod article;
 pub mod date;
 mod decode;
 mod feed;
+mod fields;
 mod html;
 mod json;
 mod markdown;
@@ -36,8 +39,9 @@ pub(crate) use json::looks_like_html;
 /// Default size limit for one source file: 50 MB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
-/// The most text kept of one article's title, lead or body, in bytes (the
-/// same cap as an HTML page's text). Real articles are far below. Without
+/// The most text kept of one article's title, lead or body, in bytes; the
+/// text of an HTML page or fragment stops there too, which also bounds the
+/// memory a pathological page takes. Real articles are far below. Without
 /// it, a huge text file let in by `--max-file-size` became one document of
 /// hundreds of megabytes, and tantivy, which checks its memory budget only
 /// between documents, took gigabytes for it (4 GB for 200 MB of text).
@@ -72,6 +76,32 @@ pub struct Parsed {
     pub articles: Vec<Article>,
     /// Non-fatal problems (a bad JSONL line, a lossy decoding).
     pub warnings: Vec<Warning>,
+}
+
+impl Parsed {
+    /// What a format holding one article read: that article, unless it has
+    /// no text at all.
+    fn one(article: Article, warnings: Vec<Warning>) -> Parsed {
+        let articles = if article.is_empty() {
+            Vec::new()
+        } else {
+            vec![article]
+        };
+        Parsed { articles, warnings }
+    }
+
+    /// Adds one of many articles, or, when it has no text, a warning
+    /// naming it (`what`: "object", "entry 3").
+    fn push(&mut self, article: Article, line: Option<usize>, what: &str) {
+        if article.is_empty() {
+            self.warnings.push(Warning {
+                line,
+                message: format!("{what} has no title or text"),
+            });
+        } else {
+            self.articles.push(article);
+        }
+    }
 }
 
 /// A non-fatal problem in a file, with its line when one applies.
@@ -353,25 +383,28 @@ fn walk_problem(root: &Path, e: &walkdir::Error) -> (PathBuf, String) {
     (path, message)
 }
 
-/// Trims a text field; an empty one is no value.
-fn clean(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
+/// What the format tests compare parsed articles with.
+#[cfg(test)]
+mod expect {
+    use super::article::Article;
+    use super::Parsed;
+    use serde_json::Value;
 
-/// Adds a tag once, trimmed, ignoring empty ones.
-fn push_tag(tags: &mut Vec<String>, tag: &str) {
-    if let Some(tag) = clean(tag) {
-        if !tags.contains(&tag) {
-            tags.push(tag);
+    /// The article a test expects, its fields written as JSON (dates in
+    /// RFC 3339); the fields left out are empty.
+    pub(super) fn article(fields: Value) -> Article {
+        let mut all = serde_json::to_value(Article::default()).unwrap();
+        for (key, value) in fields.as_object().expect("fields as a JSON object") {
+            assert!(all.get(key).is_some(), "an article has no field '{key}'");
+            all[key] = value.clone();
         }
+        serde_json::from_value(all).expect("fields of an article")
     }
-}
 
-/// Adds the tags of a comma-separated list (`"rust, IA, cloud"`).
-fn push_tag_list(tags: &mut Vec<String>, list: &str) {
-    for tag in list.split(',') {
-        push_tag(tags, tag);
+    /// Asserts that a file gave this one article, without a warning.
+    pub(super) fn single(parsed: Parsed, fields: Value) {
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        assert_eq!(parsed.articles, vec![article(fields)]);
     }
 }
 
@@ -379,9 +412,15 @@ fn push_tag_list(tags: &mut Vec<String>, list: &str) {
 mod tests {
     use super::*;
 
-    fn write(path: &Path, content: &str) {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, content).unwrap();
+    /// A temporary directory holding `files` (relative path, content).
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, content) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, content).unwrap();
+        }
+        dir
     }
 
     fn rels(walk: &Walk) -> Vec<&str> {
@@ -390,9 +429,7 @@ mod tests {
 
     #[test]
     fn walk_lists_known_formats_sorted_and_skips_hidden_and_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for rel in [
+        let files = [
             "b.txt",
             "a/article.MD",
             "a/page.htm",
@@ -409,9 +446,9 @@ mod tests {
             "index/meta.json",
             "notes.pdf",
             "noext",
-        ] {
-            write(&root.join(rel), "content");
-        }
+        ];
+        let dir = tree(&files.map(|rel| (rel, "content")));
+        let root = dir.path();
         let walk = walk(root, &[root.join("index")]).unwrap();
         assert_eq!(
             rels(&walk),
@@ -438,10 +475,8 @@ mod tests {
 
     #[test]
     fn skip_dirs_are_compared_canonically() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tree(&[("idx/a.json", "{}"), ("keep/b.txt", "b")]);
         let root = dir.path();
-        write(&root.join("idx/a.json"), "{}");
-        write(&root.join("keep/b.txt"), "b");
         let skip = root.join("keep/../idx");
         let walk = walk(root, &[skip]).unwrap();
         assert_eq!(rels(&walk), vec!["keep/b.txt"]);
@@ -451,10 +486,8 @@ mod tests {
     #[test]
     fn symlinks_are_followed_and_loops_reported() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tree(&[("real/a.txt", "a"), ("elsewhere/b.md", "b")]);
         let root = dir.path();
-        write(&root.join("real/a.txt"), "a");
-        write(&root.join("elsewhere/b.md"), "b");
         symlink(root.join("elsewhere"), root.join("real/linked")).unwrap();
         symlink(root.join("real"), root.join("real/loop")).unwrap();
         symlink(root.join("missing.txt"), root.join("broken.txt")).unwrap();
@@ -476,10 +509,8 @@ mod tests {
     #[test]
     fn unreadable_directories_are_problems() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tree(&[("ok.txt", "ok"), ("locked/secret.txt", "s")]);
         let root = dir.path();
-        write(&root.join("ok.txt"), "ok");
-        write(&root.join("locked/secret.txt"), "s");
         let locked = root.join("locked");
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
         let readable_anyway = fs::read_dir(&locked).is_ok(); // running as root
@@ -494,9 +525,8 @@ mod tests {
 
     #[test]
     fn walk_root_must_be_a_directory() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tree(&[("f.txt", "x")]);
         let file = dir.path().join("f.txt");
-        write(&file, "x");
         assert!(matches!(walk(&file, &[]), Err(Error::NotADirectory(p)) if p == file));
         let missing = dir.path().join("missing");
         assert!(matches!(walk(&missing, &[]), Err(Error::NotADirectory(_))));
@@ -504,9 +534,8 @@ mod tests {
 
     #[test]
     fn read_bytes_checks_the_limit() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tree(&[("f.txt", "0123456789")]);
         let file = dir.path().join("f.txt");
-        write(&file, "0123456789");
         assert_eq!(read_bytes(&file, 10).unwrap(), b"0123456789");
         assert_eq!(
             read_bytes(&file, 9).unwrap_err(),

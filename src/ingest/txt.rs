@@ -3,7 +3,8 @@
 //! A text file has no metadata, so the only structure recovered is a title:
 //! the convention "headline, blank line, text" that people use by hand.
 
-use super::{clean, Parsed};
+use super::fields::clean;
+use super::Parsed;
 use crate::ingest::article::Article;
 
 /// The longest first line still taken as a title, in characters.
