@@ -40,6 +40,12 @@ pub enum Error {
     /// A language code that veille does not know.
     #[error("unknown language {0:?}")]
     UnknownLanguage(String),
+    /// A name that cannot serve as an OpenSearch index name.
+    #[error(
+        "{name:?} is not a usable index name (lowercase letters, digits, `-`, `_` \
+         and `.`, starting with a letter or digit, at most {max_bytes} bytes)"
+    )]
+    InvalidIndexName { name: String, max_bytes: usize },
 }
 
 impl Error {

@@ -26,12 +26,16 @@ use serde_json::{json, Map, Value};
 use crate::analysis;
 use crate::analysis::lang::{self, Language};
 use crate::index::schema::NEUTRAL_SUFFIX;
+use crate::{Error, Result};
 
 /// File name of the settings and mappings.
 pub const SETTINGS_FILE: &str = "settings.json";
 
 /// Tokens of this many characters or more are dropped (veille: bytes).
 const MAX_TOKEN_CHARS: u32 = 63;
+
+/// The longest index name, in bytes.
+const MAX_INDEX_NAME_BYTES: usize = 255;
 
 /// The standard tokenizer splits tokens longer than this; far above
 /// [`MAX_TOKEN_CHARS`], so that the pieces of a long token are dropped as
@@ -175,18 +179,19 @@ pub fn stop_words(language: &Language) -> Option<&'static str> {
 
 /// Checks that `name` is a valid OpenSearch index name that is also safe
 /// to write unquoted into a shell script: lowercase ASCII letters, digits,
-/// `-`, `_` and `.`, starting with a letter or digit, at most 255 bytes.
-pub fn check_index_name(name: &str) -> anyhow::Result<()> {
+/// `-`, `_` and `.`, starting with a letter or digit, at most
+/// [`MAX_INDEX_NAME_BYTES`].
+pub fn check_index_name(name: &str) -> Result<()> {
     let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
     let starts_well = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if name.len() > 255 || !starts_well || !name.chars().all(valid_char) {
-        anyhow::bail!(
-            "{name:?} is not a usable index name (lowercase letters, digits, `-`, `_` \
-             and `.`, starting with a letter or digit, at most 255 bytes)"
-        );
+    if name.len() > MAX_INDEX_NAME_BYTES || !starts_well || !name.chars().all(valid_char) {
+        return Err(Error::InvalidIndexName {
+            name: name.to_string(),
+            max_bytes: MAX_INDEX_NAME_BYTES,
+        });
     }
     Ok(())
 }
