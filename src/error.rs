@@ -118,6 +118,12 @@ pub enum Error {
     /// closed pipe can be told apart.
     #[error("write failed")]
     Write(#[source] std::io::Error),
+    /// A name that cannot serve as an OpenSearch index name.
+    #[error(
+        "{name:?} is not a usable index name (lowercase letters, digits, `-`, `_` \
+         and `.`, starting with a letter or digit, at most {max_bytes} bytes)"
+    )]
+    InvalidIndexName { name: String, max_bytes: usize },
 }
 
 impl Error {

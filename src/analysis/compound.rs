@@ -10,7 +10,9 @@
 //! full exact chain and look plain words up in the neutral fields (see
 //! `search`). No tantivy filter selects tokens by their characters.
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::Token;
+
+use super::stream::TokenRule;
 
 /// True for a token that holds something other than letters and digits.
 pub fn is_compound(token: &str) -> bool {
@@ -19,51 +21,11 @@ pub fn is_compound(token: &str) -> bool {
 
 /// Drops the tokens that are not [compound](is_compound).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CompoundFilter;
+pub struct KeepCompounds;
 
-impl TokenFilter for CompoundFilter {
-    type Tokenizer<T: Tokenizer> = CompoundWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CompoundWrapper<T> {
-        CompoundWrapper { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-pub struct CompoundWrapper<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for CompoundWrapper<T> {
-    type TokenStream<'a> = CompoundTokenStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CompoundTokenStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-pub struct CompoundTokenStream<T> {
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for CompoundTokenStream<T> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            if is_compound(&self.tail.token().text) {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+impl TokenRule for KeepCompounds {
+    fn apply(&mut self, _: &str, token: &mut Token) -> bool {
+        is_compound(&token.text)
     }
 }
 
