@@ -14,3 +14,4 @@ mod hostile;
 mod lifecycle;
 mod page;
 mod util;
+mod watch_quiet;
