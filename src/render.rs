@@ -9,7 +9,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::index::stats::Stats;
-use crate::index::writer::Report;
+use crate::index::writer::{Duplicate, Report};
+use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
 use crate::search::{Hit, Results};
 
@@ -313,13 +314,15 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out, "warning: {path}: {warning}")?;
     }
     for (path, skip) in &report.skipped {
-        writeln!(out, "skipped: {path}: {skip}")?;
+        writeln!(out, "skipped: {path}: {skip}{}", skip_hint(skip))?;
     }
     for d in &report.duplicates {
         writeln!(
             out,
             "duplicate: {}: {:?} has the same text as {}",
-            d.path, d.article, d.of
+            d.path,
+            d.article,
+            original(d)
         )?;
     }
     writeln!(
@@ -338,6 +341,9 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         if report.duplicates.len() == 1 { "" } else { "s" },
         report.skipped.len(),
     )?;
+    if !report.not_indexed.is_empty() {
+        writeln!(out, "not indexed: {}", not_indexed(report))?;
+    }
     let mut langs: Vec<_> = report.languages.iter().collect();
     langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
@@ -354,6 +360,52 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
     )?;
     writeln!(out, "took {:.2} s", report.elapsed.as_secs_f64())
+}
+
+/// How to let a skipped file in, when an option can.
+fn skip_hint(skip: &Skip) -> String {
+    match skip {
+        Skip::TooLarge { size, .. } => {
+            // `--max-file-size` counts megabytes of 1024 × 1024 bytes.
+            let mb = size.div_ceil(1024 * 1024);
+            format!("; run `veille index` with --max-file-size {mb} to index it")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The article a duplicate repeats: its id, with its file when the id is
+/// not already the file's path.
+fn original(d: &Duplicate) -> String {
+    let by_path = d.of == d.of_path
+        || d.of
+            .strip_prefix(d.of_path.as_str())
+            .is_some_and(|rest| rest.starts_with('#'));
+    if by_path {
+        d.of.clone()
+    } else {
+        format!("{} in {}", d.of, d.of_path)
+    }
+}
+
+/// "3 .pdf, 2 .docx, 1 without extension": most frequent first, files
+/// without an extension last among equals.
+fn not_indexed(report: &Report) -> String {
+    let mut counts: Vec<(&String, &usize)> = report.not_indexed.iter().collect();
+    counts.sort_by(|a, b| {
+        let no_ext = |e: &str| e.is_empty();
+        b.1.cmp(a.1)
+            .then(no_ext(a.0).cmp(&no_ext(b.0)))
+            .then(a.0.cmp(b.0))
+    });
+    counts
+        .iter()
+        .map(|(ext, n)| match ext.as_str() {
+            "" => format!("{n} without extension"),
+            ext => format!("{n} {ext}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Bytes as a short human figure.
