@@ -5,6 +5,7 @@
 //! Lines format is documented on [`JsonHit`]; the README repeats it.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -374,15 +375,23 @@ fn skip_hint(skip: &Skip) -> String {
     }
 }
 
-/// The article a duplicate repeats: its id, with its file when the id is
-/// not already the file's path.
+/// The article a duplicate repeats, named like the other paths: its file,
+/// with `#N` for the Nth article of a file when that is its id, or its own
+/// id and its file.
 fn original(d: &Duplicate) -> String {
-    let by_path = d.of == d.of_path
-        || d.of
-            .strip_prefix(d.of_path.as_str())
-            .is_some_and(|rest| rest.starts_with('#'));
-    if by_path {
-        d.of.clone()
+    // An id made from the path inside the folder ("md/a.md", "feed.jsonl#2").
+    let (base, nth) = match d.of.rsplit_once('#') {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (base, Some(n))
+        }
+        _ => (d.of.as_str(), None),
+    };
+    let of_path = Path::new(&d.of_path);
+    if !base.is_empty() && of_path.ends_with(base) {
+        match nth {
+            Some(n) => format!("{}#{n}", d.of_path),
+            None => d.of_path.clone(),
+        }
     } else {
         format!("{} in {}", d.of, d.of_path)
     }

@@ -12,7 +12,8 @@
 //! record without articles, so that its removal is noticed, but that record
 //! never makes it "unchanged": every run tries the file again, with the
 //! size limit of that run. The report names each file once, indexed or
-//! skipped, by its path relative to the indexed folder.
+//! skipped, and every file the same way: the folder as it was given, joined
+//! with the file's path inside it.
 
 use std::collections::BTreeMap;
 
@@ -89,14 +90,15 @@ impl IndexOptions {
 /// An article left out because the same text is already indexed.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    /// Path of the file holding the duplicate, relative to the indexed folder.
+    /// Path of the file holding the duplicate (the folder as given, joined
+    /// with the path inside it, as the walk names files).
     pub path: String,
     /// Title (or id) of the duplicate article.
     pub article: String,
     /// Id of the article already indexed with the same text.
     pub of: String,
-    /// Path of the file holding that article: relative to the indexed
-    /// folder, or absolute when it lies outside (an index of several folders).
+    /// Path of the file holding that article, named the same way; absolute
+    /// when it lies outside the folder (an index of several folders).
     pub of_path: String,
 }
 
@@ -120,10 +122,10 @@ pub struct Report {
     /// Duplicate articles found in the files read for a change (a file
     /// read again only because an original went away reports none again).
     pub duplicates: Vec<Duplicate>,
-    /// Files left out, with the reason (relative paths). Tried again at
-    /// every run; [`Skip::TooLarge`] holds the size a limit must allow.
+    /// Files left out, with the reason. Tried again at every run;
+    /// [`Skip::TooLarge`] holds the size a limit must allow.
     pub skipped: Vec<(String, Skip)>,
-    /// Non-fatal problems inside files that were read (relative paths).
+    /// Non-fatal problems inside files that were read.
     pub warnings: Vec<(String, Warning)>,
     /// Files of types veille does not read, by extension (lower-case, with
     /// the dot; `""` for files without one).
@@ -342,7 +344,10 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                 &fields,
                 &mut known,
                 &mut report,
-                &prefix,
+                &Shown {
+                    prefix: &prefix,
+                    given: &opts.root,
+                },
                 file,
                 &key,
                 &display,
@@ -698,7 +703,7 @@ fn apply(
     fields: &Fields,
     known: &mut Known,
     report: &mut Report,
-    prefix: &str,
+    shown: &Shown,
     file: &SourceFile,
     key: &str,
     display: &str,
@@ -746,7 +751,7 @@ fn apply(
     };
     if !recheck {
         for w in warnings {
-            report.warnings.push((file.rel.clone(), w));
+            report.warnings.push((display.to_string(), w));
         }
     }
     if prepared.is_empty() {
@@ -792,10 +797,10 @@ fn apply(
         if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
             if !recheck {
                 report.duplicates.push(Duplicate {
-                    path: file.rel.clone(),
+                    path: display.to_string(),
                     article: label,
                     of: of.clone(),
-                    of_path: relative_key(owner, prefix),
+                    of_path: shown.path(owner),
                 });
             }
             duplicates += 1;
@@ -864,7 +869,7 @@ fn skip_file(
         duplicates: 0,
     };
     let status = skip.to_string();
-    report.skipped.push((file.rel.clone(), skip));
+    report.skipped.push((display.to_string(), skip));
     // Skipped again, for the same content: its record stands.
     if why == Work::Retry(state) {
         return 0;
@@ -881,16 +886,22 @@ fn skip_file(
     1
 }
 
-/// A file key (absolute) as the report shows it: relative to the indexed
-/// folder (`prefix`, with its trailing separator), with `/` separators, or
-/// whole when it lies outside.
-fn relative_key(key: &str, prefix: &str) -> String {
-    match key.strip_prefix(prefix) {
-        Some(rel) if std::path::MAIN_SEPARATOR != '/' => {
-            rel.replace(std::path::MAIN_SEPARATOR, "/")
+/// How the report names a file from its key (absolute and canonical): as
+/// the walk names the files it finds, the folder as it was given joined with
+/// the path inside it; whole when the key lies outside that folder.
+struct Shown<'a> {
+    /// The canonical folder, with a trailing separator.
+    prefix: &'a str,
+    /// The folder as it was given.
+    given: &'a Path,
+}
+
+impl Shown<'_> {
+    fn path(&self, key: &str) -> String {
+        match key.strip_prefix(self.prefix) {
+            Some(inside) => self.given.join(inside).to_string_lossy().into_owned(),
+            None => key.to_string(),
         }
-        Some(rel) => rel.to_string(),
-        None => key.to_string(),
     }
 }
 
@@ -1062,13 +1073,18 @@ mod tests {
     }
 
     #[test]
-    fn report_paths_are_relative_to_the_indexed_folder() {
+    fn report_paths_start_with_the_folder_as_given() {
         let sep = std::path::MAIN_SEPARATOR;
         let prefix = format!("{sep}data{sep}news{sep}");
         let inside = format!("{sep}data{sep}news{sep}md{sep}a.md");
         let outside = format!("{sep}data{sep}other{sep}b.md");
-        assert_eq!(relative_key(&inside, &prefix), "md/a.md");
-        assert_eq!(relative_key(&outside, &prefix), outside);
+        let given = Path::new("news");
+        let shown = Shown {
+            prefix: &prefix,
+            given,
+        };
+        assert_eq!(shown.path(&inside), format!("news{sep}md{sep}a.md"));
+        assert_eq!(shown.path(&outside), outside);
     }
 
     #[test]

@@ -212,12 +212,11 @@ impl Worker {
 }
 
 fn log_report(root: &Path, r: &Report) {
-    // The report's paths are relative to the folder.
     for (path, skip) in &r.skipped {
-        tracing::warn!("skipped {}: {skip}", root.join(path).display());
+        tracing::warn!("skipped {path}: {skip}");
     }
     for (path, warning) in &r.warnings {
-        tracing::warn!("{}: {warning}", root.join(path).display());
+        tracing::warn!("{path}: {warning}");
     }
     let changed = r.files_added + r.files_updated + r.files_removed;
     if changed == 0 && r.created.is_none() {

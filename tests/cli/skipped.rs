@@ -47,7 +47,7 @@ fn a_file_too_large_is_indexed_once_the_limit_allows_it() {
     let skipped = skipped_lines(&run);
     assert_eq!(skipped.len(), 1, "{}", run.stdout);
     assert!(
-        skipped[0].starts_with("skipped: big.txt: too large (")
+        skipped[0].starts_with("skipped: docs/big.txt: too large (")
             && skipped[0].ends_with("with --max-file-size 2 to index it"),
         "{}",
         run.stdout
@@ -107,7 +107,7 @@ fn a_binary_file_fixed_later_is_indexed() {
     let run = f.index().ok();
     assert_eq!(
         skipped_lines(&run),
-        vec!["skipped: wombat.txt: binary file"],
+        vec!["skipped: docs/wombat.txt: binary file"],
         "{}",
         run.stdout
     );
@@ -139,7 +139,7 @@ fn a_parse_error_fixed_later_is_indexed() {
     let run = f.index().ok();
     let skipped = skipped_lines(&run);
     assert!(
-        skipped.len() == 1 && skipped[0].starts_with("skipped: kiwi.json: parse error"),
+        skipped.len() == 1 && skipped[0].starts_with("skipped: docs/kiwi.json: parse error"),
         "{}",
         run.stdout
     );

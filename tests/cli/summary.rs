@@ -1,6 +1,7 @@
 //! The summary of `veille index` is honest: files of other types are
 //! counted by extension, duplicates are reported once (when they appear),
-//! and every path is relative to the indexed folder.
+//! and every path is named one way: the folder as given, then the path
+//! inside it.
 
 use crate::util::{Fixture, Run};
 
@@ -118,14 +119,14 @@ fn duplicates_are_reported_once_when_they_appear() {
     let run = f.index().ok();
     assert_eq!(
         lines(&run, "duplicate: "),
-        vec!["duplicate: d-copy.txt: \"Cloud outage\" has the same text as b-copy.txt"],
+        vec!["duplicate: docs/d-copy.txt: \"Cloud outage\" has the same text as docs/b-copy.txt"],
         "{}",
         run.stdout
     );
 }
 
 #[test]
-fn paths_are_relative_to_the_indexed_folder() {
+fn paths_are_named_one_way() {
     let f = Fixture::new();
     f.write("docs/news/a-original.txt", STORY);
     f.write("docs/news/copies/b-copy.txt", STORY);
@@ -133,34 +134,59 @@ fn paths_are_relative_to_the_indexed_folder() {
         "docs/a-wire.jsonl",
         "{\"id\": \"wire-7\", \"title\": \"Cloud outage\", \"body\": \"A storage outage took down dozens of services for four hours on Monday, the provider said.\"}\nnot json\n",
     );
+    f.write(
+        "docs/z-feed.jsonl",
+        "{\"title\": \"Pika\", \"body\": \"Pikas gather hay for the winter.\"}\n{\"title\": \"Pika again\", \"body\": \"Pikas whistle at hawks.\"}\n",
+    );
+    f.write(
+        "docs/z-repeat.txt",
+        "Pika again\n\nPikas whistle at hawks.\n",
+    );
     f.write("docs/broken/bin.txt", "Bi\0nary\n");
-    // The folder given as an absolute path, as the issue did.
+    // The folder given as an absolute path, as in the issue: every path is
+    // then absolute, the originals' too (their ids are not paths).
     let docs = f.path("docs");
-    let run = f
-        .run(&["index", docs.to_str().unwrap(), "--index", "idx"])
-        .ok();
+    let docs = docs.to_str().unwrap();
+    let run = f.run(&["index", docs, "--index", "idx"]).ok();
     assert_eq!(
         lines(&run, "duplicate: "),
         vec![
-            "duplicate: news/a-original.txt: \"Cloud outage\" has the same text as wire-7 in a-wire.jsonl",
-            "duplicate: news/copies/b-copy.txt: \"Cloud outage\" has the same text as wire-7 in a-wire.jsonl",
+            format!("duplicate: {docs}/news/a-original.txt: \"Cloud outage\" has the same text as wire-7 in {docs}/a-wire.jsonl"),
+            format!("duplicate: {docs}/news/copies/b-copy.txt: \"Cloud outage\" has the same text as wire-7 in {docs}/a-wire.jsonl"),
+            format!("duplicate: {docs}/z-repeat.txt: \"Pika again\" has the same text as {docs}/z-feed.jsonl#2"),
         ],
         "{}",
         run.stdout
     );
     assert_eq!(
         lines(&run, "skipped: "),
-        vec!["skipped: broken/bin.txt: binary file"],
+        vec![format!("skipped: {docs}/broken/bin.txt: binary file")],
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
             .lines()
-            .any(|l| l.starts_with("warning: a-wire.jsonl: line 2:")),
+            .any(|l| l.starts_with(&format!("warning: {docs}/a-wire.jsonl: line 2:"))),
         "{}",
         run.stdout
     );
+
+    // Given as a relative path, the same files are named from it.
+    let run = f.run(&["index", "docs", "--index", "idx2"]).ok();
     let root = f.root().to_str().unwrap();
     assert!(!run.stdout.contains(root), "{}", run.stdout);
+    assert!(
+        lines(&run, "duplicate: ").contains(
+            &"duplicate: docs/z-repeat.txt: \"Pika again\" has the same text as docs/z-feed.jsonl#2"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines(&run, "skipped: "),
+        vec!["skipped: docs/broken/bin.txt: binary file"],
+        "{}",
+        run.stdout
+    );
 }
