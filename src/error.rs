@@ -96,7 +96,7 @@ pub enum Error {
     Watch {
         path: PathBuf,
         #[source]
-        source: notify_debouncer_mini::notify::Error,
+        source: notify_debouncer_full::notify::Error,
     },
     /// A malformed line of an evaluation input.
     #[error(transparent)]

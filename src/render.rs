@@ -5,11 +5,13 @@
 //! Lines format is documented on [`JsonHit`]; the README repeats it.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::index::stats::Stats;
-use crate::index::writer::Report;
+use crate::index::writer::{Duplicate, Report};
+use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
 use crate::search::{Hit, Results};
 
@@ -313,13 +315,15 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out, "warning: {path}: {warning}")?;
     }
     for (path, skip) in &report.skipped {
-        writeln!(out, "skipped: {path}: {skip}")?;
+        writeln!(out, "skipped: {path}: {skip}{}", skip_hint(skip))?;
     }
     for d in &report.duplicates {
         writeln!(
             out,
             "duplicate: {}: {:?} has the same text as {}",
-            d.path, d.article, d.of
+            d.path,
+            d.article,
+            original(d)
         )?;
     }
     writeln!(
@@ -338,6 +342,9 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         if report.duplicates.len() == 1 { "" } else { "s" },
         report.skipped.len(),
     )?;
+    if !report.not_indexed.is_empty() {
+        writeln!(out, "not indexed: {}", not_indexed(report))?;
+    }
     let mut langs: Vec<_> = report.languages.iter().collect();
     langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
@@ -354,6 +361,60 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
     )?;
     writeln!(out, "took {:.2} s", report.elapsed.as_secs_f64())
+}
+
+/// How to let a skipped file in, when an option can.
+fn skip_hint(skip: &Skip) -> String {
+    match skip {
+        Skip::TooLarge { size, .. } => {
+            // `--max-file-size` counts megabytes of 1024 × 1024 bytes.
+            let mb = size.div_ceil(1024 * 1024);
+            format!("; run `veille index` with --max-file-size {mb} to index it")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The article a duplicate repeats, named like the other paths: its file,
+/// with `#N` for the Nth article of a file when that is its id, or its own
+/// id and its file.
+fn original(d: &Duplicate) -> String {
+    // An id made from the path inside the folder ("md/a.md", "feed.jsonl#2").
+    let (base, nth) = match d.of.rsplit_once('#') {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (base, Some(n))
+        }
+        _ => (d.of.as_str(), None),
+    };
+    let of_path = Path::new(&d.of_path);
+    if !base.is_empty() && of_path.ends_with(base) {
+        match nth {
+            Some(n) => format!("{}#{n}", d.of_path),
+            None => d.of_path.clone(),
+        }
+    } else {
+        format!("{} in {}", d.of, d.of_path)
+    }
+}
+
+/// "3 .pdf, 2 .docx, 1 without extension": most frequent first, files
+/// without an extension last among equals.
+fn not_indexed(report: &Report) -> String {
+    let mut counts: Vec<(&String, &usize)> = report.not_indexed.iter().collect();
+    counts.sort_by(|a, b| {
+        let no_ext = |e: &str| e.is_empty();
+        b.1.cmp(a.1)
+            .then(no_ext(a.0).cmp(&no_ext(b.0)))
+            .then(a.0.cmp(b.0))
+    });
+    counts
+        .iter()
+        .map(|(ext, n)| match ext.as_str() {
+            "" => format!("{n} without extension"),
+            ext => format!("{n} {ext}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Bytes as a short human figure.

@@ -10,4 +10,6 @@ mod incremental;
 mod quality;
 mod search;
 mod shared_data;
+mod skipped;
+mod summary;
 mod util;
