@@ -6,7 +6,7 @@
 //!
 //! The index keeps no table of near-duplicates: a search groups them among
 //! its hits ([`grouping`](crate::search::grouping)). This page therefore
-//! searches for the article's own title (or first words) and takes the
+//! searches for the article's own title and first words and takes the
 //! group the article falls in; the same story republished shares most of
 //! its words, so it ranks among those hits.
 
@@ -23,9 +23,9 @@ use super::params::{article_page_url, article_url, is_web_url, Endpoint, SearchP
 use super::AppState;
 use crate::search::{Engine, SearchOptions};
 
-/// Words of the title (or text) searched for to find the article's
+/// Words of the title and text searched for to find the article's
 /// near-duplicates.
-const QUERY_WORDS: usize = 12;
+const QUERY_WORDS: usize = 24;
 /// Hits of that search (grouping looks at several times as many).
 const QUERY_HITS: usize = 10;
 
@@ -83,10 +83,12 @@ pub async fn show(
 /// The articles grouped with `article` when its own words are searched
 /// for, best ranked first.
 fn near_duplicates(engine: &Engine, article: &StoredArticle) -> crate::Result<Vec<StoredArticle>> {
-    let text = match article.title.as_deref() {
-        Some(t) => t.to_string(),
-        None => article.text(),
-    };
+    // The title alone is not enough: daily reports share theirs.
+    let text = format!(
+        "{}\n{}",
+        article.title.as_deref().unwrap_or_default(),
+        article.text()
+    );
     // Plain lowercase words: nothing the query language would read as an
     // operator, a field or an exclusion.
     let words: Vec<String> = text

@@ -24,7 +24,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -233,7 +233,7 @@ pub fn whole_page(frame: &Frame<'_>, content: Markup, nonce: &str) -> Markup {
 /// What the results area shows.
 enum View {
     /// No query yet: what the index holds (when it could be read).
-    Home(Option<Box<Stats>>),
+    Home(Option<Arc<Stats>>),
     /// A search's results, and the stored articles of the near-duplicates
     /// grouped under its hits.
     Results(Arc<Results>, HashMap<String, StoredArticle>),
@@ -299,14 +299,37 @@ pub async fn index(
     respond(status, body, &nonce)
 }
 
+/// The statistics the home page showed last: counting reads every
+/// article's fast fields (tens of milliseconds per million articles), so
+/// they are computed once per commit of each engine served, not once per
+/// visit. Keyed by the engine's address and generation.
+static HOME_STATS: Mutex<Option<(usize, u64, Arc<Stats>)>> = Mutex::new(None);
+
 /// The home page's view: the index's statistics, or none (logged) when
 /// they could not be read.
 async fn home_view(state: &AppState) -> View {
+    let engine_key = Arc::as_ptr(&state.engine) as usize;
     let stats = state
-        .blocking(|engine| crate::index::stats::compute(&engine.store, &engine.searcher()))
+        .blocking(move |engine| {
+            let generation = engine.generation();
+            let held = HOME_STATS.lock().ok().and_then(|held| held.clone());
+            if let Some((key, g, stats)) = held {
+                if key == engine_key && g == generation {
+                    return Ok(stats);
+                }
+            }
+            let stats = Arc::new(crate::index::stats::compute(
+                &engine.store,
+                &engine.searcher(),
+            )?);
+            if let Ok(mut held) = HOME_STATS.lock() {
+                *held = Some((engine_key, generation, Arc::clone(&stats)));
+            }
+            Ok(stats)
+        })
         .await;
     match stats {
-        Ok(stats) => View::Home(Some(Box::new(stats))),
+        Ok(stats) => View::Home(Some(stats)),
         Err(e) => {
             e.log();
             View::Home(None)
