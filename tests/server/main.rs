@@ -13,3 +13,5 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
+mod reading;
+mod reading_in_a_browser;
