@@ -7,9 +7,10 @@
 //! router; the caller opens the index (see [`crate::index::open`]). Each
 //! endpoint family lives in a file of its own ([`api`], [`page`],
 //! [`article_page`], [`feed`]), as do the page's words in each interface
-//! language ([`i18n`]), the query parameters ([`params`]), the error type ([`error`]),
-//! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
-//! guard against clients too slow to send their request ([`slow`]).
+//! language ([`i18n`]), the query parameters ([`params`]), the error type
+//! ([`error`]), stored-article lookups ([`article`]), the watcher
+//! ([`watch`]) and the guard against clients too slow to send their
+//! request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
 //! request has a time limit and is logged on one line; on SIGINT or SIGTERM
