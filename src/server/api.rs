@@ -37,6 +37,10 @@ pub struct SearchResponse<'a> {
     /// What the query parser read leniently.
     pub warnings: &'a [String],
     pub hits: Vec<JsonHit<'a>>,
+    /// When nothing was found: the query with misspelt words replaced, as
+    /// `veille search` suggests it (absent when something was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<&'a [String]>,
     /// Counts of all matching articles per language, source and month.
     pub facets: &'a Facets,
 }
@@ -64,6 +68,7 @@ impl<'a> SearchResponse<'a> {
                 .iter()
                 .map(|hit| JsonHit::new(hit, None))
                 .collect(),
+            suggestions: (results.total == 0).then_some(results.suggestions.as_slice()),
             facets: results.facets.as_ref().unwrap_or(empty),
         }
     }

@@ -5,7 +5,9 @@
 //! The XML is written with quick-xml's writer, which escapes every text and
 //! attribute value; `xml_chars` first drops the characters XML 1.0 forbids
 //! (a stray control character in one article must not make the whole feed
-//! unreadable). Links and ids come from [`params`](super::params).
+//! unreadable). Links and ids come from [`params`](super::params). Each
+//! entry links to the article's own web page, when it has one, and to its
+//! readable page on this daemon (`/articles/{id}`).
 
 use std::borrow::Cow;
 use std::io;
@@ -19,7 +21,7 @@ use quick_xml::Writer;
 
 use super::article::{self, StoredArticle};
 use super::error::ApiError;
-use super::params::{article_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
+use super::params::{article_page_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
 use super::AppState;
 use crate::search::snippet;
 use crate::search::{Hit, Sort};
@@ -183,11 +185,15 @@ fn render(
     Ok(xml)
 }
 
-/// One `<entry>`; `feed_updated` stands for a missing date.
+/// One `<entry>`; `feed_updated` stands for a missing date. Its link
+/// leads to the article's web page, and to its readable page here: as the
+/// `alternate` link when it has no web page, else as a `related` one.
 fn entry(w: &mut Xml, e: &Entry, feed_updated: DateTime<Utc>, base: &str) -> io::Result<()> {
-    let (id, href) = match e.url.as_deref().filter(|u| is_web_url(u)) {
-        Some(u) => (u.to_string(), u.to_string()),
-        None => (article_urn(&e.id), format!("{base}{}", article_url(&e.id))),
+    let here = format!("{base}{}", article_page_url(&e.id));
+    let web = e.url.as_deref().filter(|u| is_web_url(u));
+    let id = match web {
+        Some(u) => u.to_string(),
+        None => article_urn(&e.id),
     };
     w.create_element("entry").write_inner_content(|w| {
         text(w, "id", &id)?;
@@ -196,7 +202,13 @@ fn entry(w: &mut Xml, e: &Entry, feed_updated: DateTime<Utc>, base: &str) -> io:
         if let Some(d) = e.date {
             text(w, "published", &rfc3339(d))?;
         }
-        link(w, "alternate", None, &href)?;
+        match web {
+            Some(u) => {
+                link(w, "alternate", None, u)?;
+                link(w, "related", Some("text/html"), &here)?;
+            }
+            None => link(w, "alternate", Some("text/html"), &here)?,
+        }
         if let Some(source) = e.source.as_deref().filter(|s| !s.trim().is_empty()) {
             author(w, source)?;
         }
@@ -281,7 +293,12 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<id>urn:veille:article:x</id>"), "{xml}");
-        assert!(xml.contains("href=\"http://h/api/articles/x\""), "{xml}");
+        assert!(
+            xml.contains(
+                "<link rel=\"alternate\" type=\"text/html\" href=\"http://h/articles/x\"/>"
+            ),
+            "{xml}"
+        );
         assert!(!xml.contains("javascript"), "{xml}");
         assert_eq!(
             xml.matches("<author>").count(),

@@ -5,10 +5,12 @@
 //!
 //! This module starts and stops the daemon ([`serve`]) and builds the
 //! router; the caller opens the index (see [`crate::index::open`]). Each
-//! endpoint family lives in a file of its own ([`api`], [`page`], [`feed`]),
-//! as do the query parameters ([`params`]), the error type ([`error`]),
-//! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
-//! guard against clients too slow to send their request ([`slow`]).
+//! endpoint family lives in a file of its own ([`api`], [`page`],
+//! [`article_page`], [`feed`]), as do the page's words in each interface
+//! language ([`i18n`]), the query parameters ([`params`]), the error type
+//! ([`error`]), stored-article lookups ([`article`]), the watcher
+//! ([`watch`]) and the guard against clients too slow to send their
+//! request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
 //! request has a time limit and is logged on one line; on SIGINT or SIGTERM
@@ -17,9 +19,11 @@
 
 pub mod api;
 pub mod article;
+pub mod article_page;
 pub mod cache;
 pub mod error;
 pub mod feed;
+pub mod i18n;
 pub mod page;
 pub mod params;
 mod slow;
@@ -191,6 +195,7 @@ impl HttpConfig {
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mut app = Router::new()
         .route("/", get(page::index))
+        .route("/articles/{*id}", get(article_page::show))
         .route("/feed.atom", get(feed::atom))
         .route("/api/search", get(api::search))
         .route("/api/articles/{*id}", get(api::article))

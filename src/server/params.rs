@@ -29,6 +29,8 @@ const ECHO_CHARS: usize = 40;
 
 /// Where the stored articles are served, by id (`/api/articles/{id}`).
 const ARTICLES_PATH: &str = "/api/articles/";
+/// Where the stored articles are shown to people (`/articles/{id}`).
+const ARTICLE_PAGES_PATH: &str = "/articles/";
 
 /// Characters left as they are in a path segment or URN.
 const PATH_SAFE: &AsciiSet = &NON_ALPHANUMERIC
@@ -362,6 +364,11 @@ pub fn article_url(id: &str) -> String {
     format!("{ARTICLES_PATH}{}", utf8_percent_encode(id, PATH_SAFE))
 }
 
+/// The URL of a stored article's readable page, from the root.
+pub fn article_page_url(id: &str) -> String {
+    format!("{ARTICLE_PAGES_PATH}{}", utf8_percent_encode(id, PATH_SAFE))
+}
+
 /// A stable id for an article that has no web URL (`urn:veille:article:...`).
 pub fn article_urn(id: &str) -> String {
     format!("urn:veille:article:{}", utf8_percent_encode(id, PATH_SAFE))
@@ -557,6 +564,7 @@ mod tests {
             ),
             (article_url("a/b c"), "/api/articles/a/b%20c"),
             (article_urn("a/b c"), "urn:veille:article:a/b%20c"),
+            (article_page_url("a/b#1"), "/articles/a/b%231"),
         ];
         for (link, expected) in cases {
             assert_eq!(link, expected);

@@ -13,4 +13,6 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
+mod reading;
+mod reading_in_a_browser;
 mod watch_quiet;
