@@ -7,8 +7,9 @@
 //! router; the caller opens the index (see [`crate::index::open`]). Each
 //! endpoint family lives in a file of its own ([`api`], [`page`], [`feed`]),
 //! as do the query parameters ([`params`]), the error type ([`error`]),
-//! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
-//! guard against clients too slow to send their request ([`slow`]).
+//! stored-article lookups ([`article`]), the watcher ([`watch`]), the
+//! saved searches of the home page ([`saved`]) and the guard against
+//! clients too slow to send their request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
 //! request has a time limit and is logged on one line; on SIGINT or SIGTERM
@@ -22,6 +23,7 @@ pub mod error;
 pub mod feed;
 pub mod page;
 pub mod params;
+pub mod saved;
 mod slow;
 pub mod watch;
 
@@ -70,6 +72,8 @@ pub struct ServeOptions {
     pub cache_mb: u64,
     /// The folder to index as it changes, if any.
     pub watch: Option<WatchOptions>,
+    /// The saved searches listed on the home page.
+    pub saved: Vec<crate::config::SavedSearch>,
 }
 
 /// The folder a daemon watches.
@@ -93,6 +97,8 @@ pub struct AppState {
     base_url: Arc<str>,
     /// Answers of recent searches, until the next commit.
     cache: Arc<cache::SearchCache>,
+    /// The saved searches and what was last seen of them.
+    saved: Arc<saved::SavedSearches>,
     test_delay: Option<Duration>,
 }
 
@@ -109,8 +115,15 @@ impl AppState {
             permits: Arc::new(Semaphore::new(cores * 2)),
             base_url: base_url.into(),
             cache: Arc::new(cache::SearchCache::new(cache_mb)),
+            saved: Arc::default(),
             test_delay,
         }
+    }
+
+    /// The same state, with these saved searches on the home page.
+    pub fn with_saved(mut self, saved: saved::SavedSearches) -> AppState {
+        self.saved = Arc::new(saved);
+        self
     }
 
     /// Runs blocking index work on tokio's blocking pool, off the async
@@ -192,6 +205,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mut app = Router::new()
         .route("/", get(page::index))
         .route("/feed.atom", get(feed::atom))
+        .route("/saved/{name}", get(saved::open))
         .route("/api/search", get(api::search))
         .route("/api/articles/{*id}", get(api::article))
         .route("/api/stats", get(api::stats))
@@ -329,7 +343,8 @@ async fn run(
         Arc::clone(&engine),
         format!("http://{local}"),
         options.cache_mb,
-    );
+    )
+    .with_saved(saved::SavedSearches::new(options.saved, &options.index));
     let config = options.http;
     let app = router(state, &config);
     let watcher = match &options.watch {

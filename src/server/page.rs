@@ -106,7 +106,10 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         }
         _ => StatusCode::OK,
     };
-    let fragment = fragment(&params, &view);
+    let fragment = match &view {
+        View::Home => html! { (super::saved::panel(&state).await) (fragment(&params, &view)) },
+        _ => fragment(&params, &view),
+    };
     let nonce = nonce();
     let body = if params.partial {
         fragment
@@ -234,6 +237,7 @@ fn results(p: &SearchParams, r: &Results) -> Markup {
                     }
                 }
             }
+            (recent(p))
             @if r.total > 0 {
                 p class="summary" {
                     "Sorted by " strong { (sort_name(p.sort)) } " · "
@@ -253,6 +257,30 @@ fn results(p: &SearchParams, r: &Results) -> Markup {
                 (pagination(p, r))
             }
             @if let Some(f) = &r.facets { (facets(p, f)) }
+        }
+    }
+}
+
+/// Links that keep the search to recent articles: `since=` a relative
+/// date ([`when`](crate::search::when)), which stays relative in the link,
+/// so that a bookmark of it keeps meaning "the last 7 days".
+fn recent(p: &SearchParams) -> Markup {
+    const RECENT: [(&str, &str); 3] = [("today", "today"), ("7d", "7 days"), ("30d", "30 days")];
+    let current = p.since.as_ref().map(|(raw, _)| raw.as_str());
+    html! {
+        p class="summary recent" {
+            "Published: "
+            @for (i, (since, label)) in RECENT.iter().enumerate() {
+                @if i > 0 { " · " }
+                @if current == Some(*since) && p.until.is_none() {
+                    strong aria-current="true" { (label) }
+                } @else {
+                    a href=(p.with(|c| {
+                        c.set_since(since);
+                        c.until = None;
+                    }).url()) { (label) }
+                }
+            }
         }
     }
 }

@@ -305,6 +305,19 @@ impl SearchParams {
         )
     }
 
+    /// Sets the lower date bound (any form `since=` takes), from the first
+    /// result; false, and nothing changed, when it is not a date.
+    pub fn set_since(&mut self, raw: &str) -> bool {
+        match date("since", raw, Bound::Since) {
+            Ok(d) => {
+                self.since = Some((raw.to_string(), d));
+                self.offset = 0;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Sets the date range to one calendar month (`YYYY-MM`).
     pub fn set_month(&mut self, month: &str) -> bool {
         let Some(first) =
