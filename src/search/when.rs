@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::ingest::date::parse_date;
 
 /// The forms accepted, for error messages and help.
-pub const FORMS: &str = "YYYY-MM-DD, RFC 3339, Nh, Nd or Nw (hours, days or weeks ago), \
+pub const FORMS: &str = "YYYY-MM-DD, RFC 3339, hours, days or weeks ago (24h, 7d, 2w), \
                          today, yesterday, aujourd'hui, hier";
 
 /// Which end of a date range a value is.
