@@ -113,7 +113,9 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new(""));
         let mut saved: Vec<SavedSearch> = Vec::with_capacity(raw.saved.len());
         for entry in raw.saved {
-            let search = entry.check().map_err(|(span, message)| at(Some(span), message))?;
+            let search = entry
+                .check()
+                .map_err(|(span, message)| at(Some(span), message))?;
             if saved.iter().any(|s| s.name == search.name) {
                 let message = format!("a second saved search is named {:?}", search.name);
                 return Err(at(Some(entry.name.span()), message));
@@ -179,11 +181,17 @@ impl RawSaved {
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(reject(self.name.span(), format!("{name:?}: no control characters in a name")));
+            return Err(reject(
+                self.name.span(),
+                format!("{name:?}: no control characters in a name"),
+            ));
         }
         let query = self.query.get_ref().trim();
         if query.is_empty() {
-            return Err(reject(self.query.span(), format!("saved search {name:?}: the query is empty")));
+            return Err(reject(
+                self.query.span(),
+                format!("saved search {name:?}: the query is empty"),
+            ));
         }
         let mut langs = Vec::new();
         if let Some(lang) = &self.lang {
@@ -317,7 +325,10 @@ lang = "de"
         assert_eq!(cloud.since.as_deref(), Some("7d"));
         assert_eq!(cloud.sort, Sort::Date);
         let rust = c.saved("rust").unwrap();
-        assert_eq!((rust.langs.as_slice(), rust.sort), (&["de".to_string()][..], Sort::Relevance));
+        assert_eq!(
+            (rust.langs.as_slice(), rust.sort),
+            (&["de".to_string()][..], Sort::Relevance)
+        );
         assert!(c.saved("nope").is_none());
     }
 
@@ -333,12 +344,32 @@ lang = "de"
         let cases: [(&str, usize, &str); 8] = [
             ("index = \"a\"\nwatch = [", 2, ""),
             ("index = 'a'\nindx = 'b'", 2, "indx"),
-            ("[[saved]]\nname = 'a'\nquery = 'x'\nlang = 'klingon'", 4, "klingon"),
-            ("[[saved]]\nname = 'a'\nquery = 'x'\n\nsince = 'someday'", 5, "today, yesterday"),
-            ("[[saved]]\nname = 'a'\nquery = 'x'\nsort = 'random'", 4, "relevance"),
+            (
+                "[[saved]]\nname = 'a'\nquery = 'x'\nlang = 'klingon'",
+                4,
+                "klingon",
+            ),
+            (
+                "[[saved]]\nname = 'a'\nquery = 'x'\n\nsince = 'someday'",
+                5,
+                "today, yesterday",
+            ),
+            (
+                "[[saved]]\nname = 'a'\nquery = 'x'\nsort = 'random'",
+                4,
+                "relevance",
+            ),
             ("[[saved]]\nname = 'a'\nquery = '  '", 3, "empty"),
-            ("[[saved]]\nname = 'a'\nquery = 'x'\n[[saved]]\nname = 'a'\nquery = 'y'", 5, "second"),
-            ("[[saved]]\nname = 'a'\nquery = 'x'\nsince = 'today'\nuntil = 'yesterday'", 5, "before"),
+            (
+                "[[saved]]\nname = 'a'\nquery = 'x'\n[[saved]]\nname = 'a'\nquery = 'y'",
+                5,
+                "second",
+            ),
+            (
+                "[[saved]]\nname = 'a'\nquery = 'x'\nsince = 'today'\nuntil = 'yesterday'",
+                5,
+                "before",
+            ),
         ];
         for (text, line, needle) in cases {
             let (got, message) = rejected(text);

@@ -73,13 +73,8 @@ pub fn run(args: IndexArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         default_lang,
         progress: !args.quiet,
     };
-    let report = writer::run(&opts).with_context(|| {
-        format!(
-            "indexing {} into {}",
-            args.dir.display(),
-            index.display()
-        )
-    })?;
+    let report = writer::run(&opts)
+        .with_context(|| format!("indexing {} into {}", args.dir.display(), index.display()))?;
     render::index_report(&mut io::stdout().lock(), &report)?;
     Ok(Outcome::Done)
 }

@@ -87,7 +87,10 @@ impl Settings {
             .path
             .clone()
             .or_else(Config::default_path)
-            .map_or_else(|| "the configuration file".to_string(), |p| p.display().to_string());
+            .map_or_else(
+                || "the configuration file".to_string(),
+                |p| p.display().to_string(),
+            );
         let names: Vec<&str> = config.saved.iter().map(|s| s.name.as_str()).collect();
         if names.is_empty() {
             anyhow::bail!("--saved: {file} has no saved search (add a [[saved]] table)");

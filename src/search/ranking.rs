@@ -438,7 +438,10 @@ mod tests {
 
     /// Runs `f` with a builder for the French and English chains, and the
     /// searcher it reads.
-    fn with_builder<R>(engine: &Engine, f: impl FnOnce(&mut QueryBuilder<'_>, &Searcher) -> R) -> R {
+    fn with_builder<R>(
+        engine: &Engine,
+        f: impl FnOnce(&mut QueryBuilder<'_>, &Searcher) -> R,
+    ) -> R {
         let searcher = engine.searcher();
         let presence = Presence::new(&searcher, &engine.store.fields).unwrap();
         let languages: Vec<&'static Language> = ["fr", "en"]

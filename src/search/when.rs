@@ -134,11 +134,31 @@ mod tests {
     #[test]
     fn named_days_are_whole_utc_days_in_both_languages() {
         let cases = [
-            ("today", "2025-03-12T00:00:00+00:00", "2025-03-12T23:59:59+00:00"),
-            ("Aujourd'hui", "2025-03-12T00:00:00+00:00", "2025-03-12T23:59:59+00:00"),
-            ("aujourd’hui", "2025-03-12T00:00:00+00:00", "2025-03-12T23:59:59+00:00"),
-            ("yesterday", "2025-03-11T00:00:00+00:00", "2025-03-11T23:59:59+00:00"),
-            ("HIER", "2025-03-11T00:00:00+00:00", "2025-03-11T23:59:59+00:00"),
+            (
+                "today",
+                "2025-03-12T00:00:00+00:00",
+                "2025-03-12T23:59:59+00:00",
+            ),
+            (
+                "Aujourd'hui",
+                "2025-03-12T00:00:00+00:00",
+                "2025-03-12T23:59:59+00:00",
+            ),
+            (
+                "aujourd’hui",
+                "2025-03-12T00:00:00+00:00",
+                "2025-03-12T23:59:59+00:00",
+            ),
+            (
+                "yesterday",
+                "2025-03-11T00:00:00+00:00",
+                "2025-03-11T23:59:59+00:00",
+            ),
+            (
+                "HIER",
+                "2025-03-11T00:00:00+00:00",
+                "2025-03-11T23:59:59+00:00",
+            ),
         ];
         for (value, since, until) in cases {
             assert_eq!(read(value, Bound::Since), since, "{value}");
@@ -148,8 +168,14 @@ mod tests {
 
     #[test]
     fn calendar_dates_keep_their_reading() {
-        assert_eq!(read("2025-01-31", Bound::Since), "2025-01-31T00:00:00+00:00");
-        assert_eq!(read("2025-01-31", Bound::Until), "2025-01-31T23:59:59+00:00");
+        assert_eq!(
+            read("2025-01-31", Bound::Since),
+            "2025-01-31T00:00:00+00:00"
+        );
+        assert_eq!(
+            read("2025-01-31", Bound::Until),
+            "2025-01-31T23:59:59+00:00"
+        );
         assert_eq!(
             read("2025-01-31T08:00:00+01:00", Bound::Until),
             "2025-01-31T07:00:00+00:00"
@@ -158,7 +184,15 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_parameter_and_the_forms() {
-        for value in ["soon", "d", "7y", "7é", "-3d", "7 days", "99999999999999999999d"] {
+        for value in [
+            "soon",
+            "d",
+            "7y",
+            "7é",
+            "-3d",
+            "7 days",
+            "99999999999999999999d",
+        ] {
             match parse("until", value, Bound::Until, now()) {
                 Err(Error::InvalidParameter { name, message }) => {
                     assert_eq!(name, "until");

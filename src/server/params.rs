@@ -331,7 +331,10 @@ impl SearchParams {
         let last = next.pred_opt().unwrap_or(first);
         let since = first.format("%Y-%m-%d").to_string();
         let until = last.format("%Y-%m-%d").to_string();
-        match (date("since", &since, Bound::Since), date("until", &until, Bound::Until)) {
+        match (
+            date("since", &since, Bound::Since),
+            date("until", &until, Bound::Until),
+        ) {
             (Ok(s), Ok(u)) => {
                 self.since = Some((since, s));
                 self.until = Some((until, u));
@@ -506,7 +509,10 @@ mod tests {
         let p = parse("q=x&since=7d&until=aujourd%27hui").unwrap();
         let since = p.since.as_ref().unwrap().1;
         let week = chrono::Duration::days(7);
-        assert!(since >= before - week && since <= Utc::now() - week, "{since}");
+        assert!(
+            since >= before - week && since <= Utc::now() - week,
+            "{since}"
+        );
         assert!(p.until.as_ref().unwrap().1 > Utc::now());
         assert_eq!(p.url(), "/?q=x&since=7d&until=aujourd%27hui");
         assert_eq!(bad("q=x&since=today&until=hier"), "until");

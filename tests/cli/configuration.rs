@@ -98,7 +98,8 @@ fn a_broken_or_missing_configuration_file_is_a_clear_error() {
     run(&f, &["search", "comet"], None).fatal("config.toml: line 2");
     // A key veille does not know (a typo) is not silently ignored.
     f.write("typo.toml", "indx = \"idx\"\n");
-    run(&f, &["search", "comet", "--config", "typo.toml"], None).fatal("line 1: unknown field `indx`");
+    run(&f, &["search", "comet", "--config", "typo.toml"], None)
+        .fatal("line 1: unknown field `indx`");
     // A file named on the command line must exist; the default one need not.
     run(&f, &["search", "comet", "--config", "nowhere.toml"], None).fatal("--config: nowhere.toml");
     f.remove("cfg/veille/config.toml");
@@ -130,13 +131,25 @@ sort = "date"
     );
     let fr = run(&f, &["search", "--saved", "comètes FR", "--json"], None).ok();
     assert_eq!(titles(&fr), ["Une comète revient"]);
-    let en = run(&f, &["search", "--saved", "comètes FR", "--lang", "en", "--json"], None).ok();
+    let en = run(
+        &f,
+        &["search", "--saved", "comètes FR", "--lang", "en", "--json"],
+        None,
+    )
+    .ok();
     assert_eq!(titles(&en), ["A comet returns"]);
     let recent = run(&f, &["search", "--saved", "récent", "--json"], None).ok();
     assert_eq!(titles(&recent), ["Une comète revient"]);
     let wider = run(
         &f,
-        &["search", "--saved", "récent", "--since", "2025-01-01", "--json"],
+        &[
+            "search",
+            "--saved",
+            "récent",
+            "--since",
+            "2025-01-01",
+            "--json",
+        ],
         None,
     )
     .ok();
@@ -145,10 +158,19 @@ sort = "date"
         ["Une comète revient", "A comet returns"],
         "newest first, as the saved search sorts"
     );
-    let unknown = run(&f, &["search", "--saved", "nope"], None).fatal("no saved search named \"nope\"");
-    assert!(unknown.stderr.contains("comètes FR, récent"), "{}", unknown.stderr);
+    let unknown =
+        run(&f, &["search", "--saved", "nope"], None).fatal("no saved search named \"nope\"");
+    assert!(
+        unknown.stderr.contains("comètes FR, récent"),
+        "{}",
+        unknown.stderr
+    );
     // A saved search is a query of its own: not both.
     let both = run(&f, &["search", "comet", "--saved", "récent"], None);
     assert_eq!(both.code, 2);
-    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    assert!(
+        both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
 }

@@ -65,7 +65,10 @@ fn since_and_until_take_relative_dates_in_english_and_french() {
         (&["--until", "hier"], &["days20", "days3", "old"]),
         (&["--until", "2w"], &["days20", "old"]),
         (&["--since", "4w", "--until", "2d"], &["days20", "days3"]),
-        (&["--since", "2020-01-01", "--until", "2020-01-15"], &["old"]),
+        (
+            &["--since", "2020-01-01", "--until", "2020-01-15"],
+            &["old"],
+        ),
     ];
     for (flags, expected) in cases {
         assert_eq!(found(&f, flags), *expected, "{flags:?}");
@@ -75,7 +78,11 @@ fn since_and_until_take_relative_dates_in_english_and_french() {
 #[test]
 fn bad_dates_name_the_flag_and_the_accepted_forms() {
     let f = dated();
-    for (flag, value) in [("--since", "7y"), ("--until", "someday"), ("--since", "3 days")] {
+    for (flag, value) in [
+        ("--since", "7y"),
+        ("--until", "someday"),
+        ("--since", "3 days"),
+    ] {
         let run = f
             .run(&["search", "comet", "--index", "idx", flag, value])
             .fatal(flag);
@@ -86,6 +93,8 @@ fn bad_dates_name_the_flag_and_the_accepted_forms() {
         );
         run.no_panic();
     }
-    f.run(&["search", "comet", "--index", "idx", "--since", "today", "--until", "2w"])
-        .fatal("before --since");
+    f.run(&[
+        "search", "comet", "--index", "idx", "--since", "today", "--until", "2w",
+    ])
+    .fatal("before --since");
 }

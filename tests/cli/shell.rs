@@ -15,7 +15,8 @@ fn completions_know_every_command_and_load_in_bash() {
             assert!(script.contains(word), "{shell}: no {word}");
         }
     }
-    f.run(&["completions", "tcsh"]).fatal("invalid value 'tcsh'");
+    f.run(&["completions", "tcsh"])
+        .fatal("invalid value 'tcsh'");
     // Sourced by a real bash, the script completes `veille se` to both
     // commands that start so, and `veille search --sa` to `--saved`.
     f.write("veille.bash", f.run(&["completions", "bash"]).ok().stdout);
@@ -29,7 +30,11 @@ fn completions_know_every_command_and_load_in_bash() {
             .args(["--norc", "-c", &script])
             .output()
             .expect("run bash");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut words: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .map(String::from)
@@ -38,7 +43,10 @@ fn completions_know_every_command_and_load_in_bash() {
         words
     };
     assert_eq!(complete("veille se", "se", "veille"), ["search", "serve"]);
-    assert_eq!(complete("veille search --sa", "--sa", "search"), ["--saved"]);
+    assert_eq!(
+        complete("veille search --sa", "--sa", "search"),
+        ["--saved"]
+    );
 }
 
 #[test]
@@ -51,7 +59,12 @@ fn man_pages_render_with_groff() {
     assert!(search.contains("aujourd"), "the date forms are in the page");
     f.run(&["man", "nope"]).fatal("commands: index, search");
     f.run(&["man", "--out", "pages"]).ok();
-    for name in ["veille.1", "veille-search.1", "veille-serve.1", "veille-export-jsonl.1"] {
+    for name in [
+        "veille.1",
+        "veille-search.1",
+        "veille-serve.1",
+        "veille-export-jsonl.1",
+    ] {
         assert!(f.path("pages").join(name).is_file(), "{name}");
     }
     let Some(groff) = tool_or("groff", "the pages are not rendered") else {
@@ -69,7 +82,11 @@ fn man_pages_render_with_groff() {
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).trim().is_empty(), "groff warns: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).trim().is_empty(),
+        "groff warns: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("veille-search - Search the index"), "{text}");
     assert!(text.contains("--saved <NAME>"), "{text}");
 }
@@ -86,12 +103,15 @@ fn comets() -> Fixture {
 #[test]
 fn a_count_only_search_succeeds_when_something_matched() {
     let f = comets();
-    let run = f.run(&["search", "comet", "--index", "idx", "-n", "0"]).ok();
+    let run = f
+        .run(&["search", "comet", "--index", "idx", "-n", "0"])
+        .ok();
     assert!(run.stdout.starts_with("2 results"), "{}", run.stdout);
     let none = f.run(&["search", "asteroid", "--index", "idx", "-n", "0"]);
     assert_eq!(none.code, 1, "nothing matched: {}", none.stdout);
     // Paging past the end still found something.
-    f.run(&["search", "comet", "--index", "idx", "--offset", "5"]).ok();
+    f.run(&["search", "comet", "--index", "idx", "--offset", "5"])
+        .ok();
 }
 
 #[test]
@@ -101,16 +121,31 @@ fn clap_refuses_negative_numbers_and_conflicting_flags() {
         let run = f.run(&["search", "comet", "--index", "idx", flag, value]);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("must be 0 or more"), "{}", run.stderr);
-        assert!(!run.stderr.contains("-- -"), "no `-- -3` tip: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("-- -"),
+            "no `-- -3` tip: {}",
+            run.stderr
+        );
     }
     let run = f.run(&["index", "docs", "--index", "idx", "--threads", "-2"]);
     assert!(run.stderr.contains("must be 0 or more"), "{}", run.stderr);
     let run = f.run(&["search", "comet", "--index", "idx", "--limit", "ten"]);
-    assert!(run.stderr.contains("expected a whole number"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("expected a whole number"),
+        "{}",
+        run.stderr
+    );
 
-    let run = f.run(&["search", "comet", "--index", "idx", "--json", "--format", "trec"]);
+    let run = f.run(&[
+        "search", "comet", "--index", "idx", "--json", "--format", "trec",
+    ]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("'--json' cannot be used with '--format"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("'--json' cannot be used with '--format"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
     f.write("q.tsv", "q1\tcomet\n");
     let run = f.run(&["search", "comet", "--queries", "q.tsv", "--index", "idx"]);
@@ -120,7 +155,9 @@ fn clap_refuses_negative_numbers_and_conflicting_flags() {
 #[test]
 fn analyze_lists_the_chains_and_runs_the_exact_one() {
     let f = Fixture::new();
-    let run = f.run(&["analyze", "--lang", "klingon", "text"]).fatal("unknown chain \"klingon\"");
+    let run = f
+        .run(&["analyze", "--lang", "klingon", "text"])
+        .fatal("unknown chain \"klingon\"");
     for chain in ["fr", "en", "neutral", "exact"] {
         assert!(run.stderr.contains(chain), "{chain}: {}", run.stderr);
     }
@@ -129,5 +166,8 @@ fn analyze_lists_the_chains_and_runs_the_exact_one() {
         .ok()
         .json();
     assert_eq!(exact["chain"], "exact");
-    assert_eq!(exact["tokens"], serde_json::json!(["gpt-4o", "beats", "c++"]));
+    assert_eq!(
+        exact["tokens"],
+        serde_json::json!(["gpt-4o", "beats", "c++"])
+    );
 }

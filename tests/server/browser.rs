@@ -20,7 +20,7 @@ use crate::fixtures::{served, HOSTILE_SCRIPT};
 const WAIT: Duration = Duration::from_secs(15);
 
 /// chromedriver, killed when dropped.
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -37,7 +37,7 @@ fn free_port() -> u16 {
 }
 
 /// Runs `script` in the page and returns its value.
-async fn js(client: &Client, script: &str) -> Value {
+pub async fn js(client: &Client, script: &str) -> Value {
     client
         .execute(script, vec![])
         .await
@@ -45,7 +45,7 @@ async fn js(client: &Client, script: &str) -> Value {
 }
 
 /// Waits until `script` returns true.
-async fn wait_until(client: &Client, script: &str, what: &str) {
+pub async fn wait_until(client: &Client, script: &str, what: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
         if js(client, script).await == Value::Bool(true) {
@@ -60,7 +60,7 @@ async fn wait_until(client: &Client, script: &str, what: &str) {
 }
 
 /// The text of the first element that `css` selects.
-async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
+pub async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
     client.find(Locator::Css(css)).await?.text().await
 }
 
@@ -73,50 +73,70 @@ async fn not_pwned(client: &Client, when: &str) {
     );
 }
 
+/// A headless Chromium driven through chromedriver: the client, and what
+/// must live as long as it (the driver process, the browser profile).
+pub struct Browser {
+    pub client: Client,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts one; `None` (the test then returns) when chromedriver or
+    /// chromium is missing outside CI.
+    pub async fn start() -> Option<Browser> {
+        let [chromedriver, chromium] = require_tools(["chromedriver", "chromium"])?;
+        let port = free_port();
+        let driver = Driver(
+            Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }
+        });
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("Chromium did not start through chromedriver");
+        Some(Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+}
+
 #[tokio::test]
 async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
-    let Some([chromedriver, chromium]) = require_tools(["chromedriver", "chromium"]) else {
+    let Some(browser) = Browser::start().await else {
         return;
     };
     let (_fx, server) = served();
-
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }
-    });
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("Chromium did not start through chromedriver");
-
+    let client = browser.client.clone();
     let outcome = exercise(&client, &server.url("/")).await;
     let _ = client.close().await;
     outcome.unwrap();

@@ -13,3 +13,4 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
+mod saved;
