@@ -11,10 +11,24 @@ use veille::analysis::lang;
 
 use super::Outcome;
 
+/// `--lang` for the language-neutral chain.
+const NEUTRAL: &str = "neutral";
+/// `--lang` for the exact chain (tech names kept whole), as queries run it.
+const EXACT: &str = "exact";
+
+/// The chain `--lang` asks for.
+#[derive(Debug, Clone, Copy)]
+enum Forced {
+    /// A language's chain; `None` for the neutral one.
+    Language(Option<&'static lang::Language>),
+    Exact,
+}
+
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Use this language's chain (default: the detected language's).
-    #[arg(long)]
+    /// Use this chain: a language's (its ISO code), `neutral`, or `exact`
+    /// (tech names kept whole) [default: the detected language's].
+    #[arg(long, value_name = "CHAIN")]
     pub lang: Option<String>,
     /// Also detect the language and show the confidence.
     #[arg(long)]
@@ -28,12 +42,20 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
-    let forced = match &args.lang {
-        Some(code) if code == "neutral" || code == "und" => Some(None),
+    let forced = match args.lang.as_deref().map(str::trim) {
+        Some(name) if name.eq_ignore_ascii_case(EXACT) => Some(Forced::Exact),
+        Some(name) if name.eq_ignore_ascii_case(NEUTRAL) || name == "und" => {
+            Some(Forced::Language(None))
+        }
         Some(code) => {
-            Some(Some(lang::lookup(code).with_context(|| {
-                format!("--lang: unknown language {code:?}")
-            })?))
+            let language = lang::lookup(code).with_context(|| {
+                let chains: Vec<&str> = lang::chained().map(|l| l.code).collect();
+                format!(
+                    "--lang: unknown chain {code:?}; the chains are {}, {NEUTRAL} and {EXACT}",
+                    chains.join(", ")
+                )
+            })?;
+            Some(Forced::Language(Some(language)))
         }
         None => None,
     };
@@ -50,11 +72,18 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
     for text in inputs {
         let detection = lang::detect(None, "", &text, None);
         let language = match forced {
-            Some(l) => l,
-            None => detection.language,
+            Some(Forced::Language(l)) => l,
+            _ => detection.language,
         };
         let chain = language.filter(|l| l.has_chain());
-        let mut analyzer = analysis::analyzer(chain);
+        let (chain_code, chain_label, mut analyzer) = match forced {
+            Some(Forced::Exact) => (EXACT.to_string(), EXACT.to_string(), analysis::exact()),
+            _ => (
+                chain.map_or(NEUTRAL.to_string(), |l| l.code.to_string()),
+                chain.map_or(NEUTRAL.to_string(), |l| format!("{} ({})", l.code, l.name)),
+                analysis::analyzer(chain),
+            ),
+        };
         let tokens = analysis::analyze(&mut analyzer, &text);
         let show_detection = args.detect || forced.is_none();
         if args.json {
@@ -62,7 +91,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
                 "lang": language.map_or("und", |l| l.code),
                 "confidence": if show_detection { Some(detection.confidence) } else { None },
                 "detected": if show_detection { Some(detection.code()) } else { None },
-                "chain": chain.map_or("neutral".to_string(), |l| l.code.to_string()),
+                "chain": chain_code,
                 "tokens": tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
             });
             serde_json::to_writer(&mut out, &value)?;
@@ -76,14 +105,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
                     detection.confidence
                 )?;
             }
-            writeln!(
-                out,
-                "chain: {}",
-                chain.map_or("neutral".to_string(), |l| format!(
-                    "{} ({})",
-                    l.code, l.name
-                ))
-            )?;
+            writeln!(out, "chain: {chain_label}")?;
             for t in &tokens {
                 writeln!(
                     out,

@@ -9,7 +9,7 @@
 //! [`article_page`], [`feed`]), as do the page's words in each interface
 //! language ([`i18n`]), the query parameters ([`params`]), the error type
 //! ([`error`]), stored-article lookups ([`article`]), the watcher
-//! ([`watch`]) and the guard against clients too slow to send their
+//! ([`watch`]), the saved searches of the home page ([`saved`]) and the guard against clients too slow to send their
 //! request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
@@ -26,6 +26,7 @@ pub mod feed;
 pub mod i18n;
 pub mod page;
 pub mod params;
+pub mod saved;
 mod slow;
 pub mod watch;
 
@@ -74,6 +75,8 @@ pub struct ServeOptions {
     pub cache_mb: u64,
     /// The folder to index as it changes, if any.
     pub watch: Option<WatchOptions>,
+    /// The saved searches listed on the home page.
+    pub saved: Vec<crate::config::SavedSearch>,
 }
 
 /// The folder a daemon watches.
@@ -97,6 +100,8 @@ pub struct AppState {
     base_url: Arc<str>,
     /// Answers of recent searches, until the next commit.
     cache: Arc<cache::SearchCache>,
+    /// The saved searches and what was last seen of them.
+    saved: Arc<saved::SavedSearches>,
     test_delay: Option<Duration>,
 }
 
@@ -113,8 +118,15 @@ impl AppState {
             permits: Arc::new(Semaphore::new(cores * 2)),
             base_url: base_url.into(),
             cache: Arc::new(cache::SearchCache::new(cache_mb)),
+            saved: Arc::default(),
             test_delay,
         }
+    }
+
+    /// The same state, with these saved searches on the home page.
+    pub fn with_saved(mut self, saved: saved::SavedSearches) -> AppState {
+        self.saved = Arc::new(saved);
+        self
     }
 
     /// Runs blocking index work on tokio's blocking pool, off the async
@@ -197,6 +209,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/", get(page::index))
         .route("/articles/{*id}", get(article_page::show))
         .route("/feed.atom", get(feed::atom))
+        .route("/saved/{name}", get(saved::open))
         .route("/api/search", get(api::search))
         .route("/api/articles/{*id}", get(api::article))
         .route("/api/stats", get(api::stats))
@@ -334,7 +347,8 @@ async fn run(
         Arc::clone(&engine),
         format!("http://{local}"),
         options.cache_mb,
-    );
+    )
+    .with_saved(saved::SavedSearches::new(options.saved, &options.index));
     let config = options.http;
     let app = router(state, &config);
     let watcher = match &options.watch {

@@ -282,7 +282,12 @@ pub async fn index(
         }
         _ => StatusCode::OK,
     };
-    let fragment = fragment(iface, &params, &view);
+    let fragment = match &view {
+        View::Home(_) => {
+            html! { (super::saved::panel(&state).await) (fragment(iface, &params, &view)) }
+        }
+        _ => fragment(iface, &params, &view),
+    };
     let nonce = nonce();
     let body = if params.partial {
         fragment
@@ -521,6 +526,7 @@ fn results(
                     }
                 }
             }
+            (recent(iface, p))
             @if r.total > 0 {
                 p class="summary" {
                     (iface.t(Msg::SortedBy)) " " strong { (sort_label(iface, p.sort)) } " · "
@@ -572,6 +578,30 @@ fn question_mark(ui: Ui) -> &'static str {
     match ui {
         Ui::En => "?",
         Ui::Fr => "\u{202F}?",
+    }
+}
+
+/// Links that keep the search to recent articles: `since=` a relative
+/// date ([`when`](crate::search::when)), which stays relative in the link,
+/// so that a bookmark of it keeps meaning "the last 7 days".
+fn recent(iface: Interface, p: &SearchParams) -> Markup {
+    const RECENT: [(&str, &str); 3] = [("today", "today"), ("7d", "7 days"), ("30d", "30 days")];
+    let current = p.since.as_ref().map(|(raw, _)| raw.as_str());
+    html! {
+        p class="summary recent" {
+            "Published: "
+            @for (i, (since, label)) in RECENT.iter().enumerate() {
+                @if i > 0 { " · " }
+                @if current == Some(*since) && p.until.is_none() {
+                    strong aria-current="true" { (label) }
+                } @else {
+                    a href=(iface.link(&p.with(|c| {
+                        c.set_since(since);
+                        c.until = None;
+                    }).url())) { (label) }
+                }
+            }
+        }
     }
 }
 

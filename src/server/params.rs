@@ -15,7 +15,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::error::ApiError;
 use crate::analysis::lang;
-use crate::ingest::date::parse_date;
+use crate::search::when::{self, Bound};
 use crate::search::{SearchOptions, Sort};
 
 /// Longest query accepted, in bytes.
@@ -153,10 +153,10 @@ impl SearchParams {
                     }
                 }
                 "since" if !v.is_empty() => {
-                    p.since = Some((v.to_string(), date("since", v, false)?))
+                    p.since = Some((v.to_string(), date("since", v, Bound::Since)?))
                 }
                 "until" if !v.is_empty() => {
-                    p.until = Some((v.to_string(), date("until", v, true)?))
+                    p.until = Some((v.to_string(), date("until", v, Bound::Until)?))
                 }
                 "sort" if !v.is_empty() => {
                     p.sort = SORTS
@@ -307,6 +307,19 @@ impl SearchParams {
         )
     }
 
+    /// Sets the lower date bound (any form `since=` takes), from the first
+    /// result; false, and nothing changed, when it is not a date.
+    pub fn set_since(&mut self, raw: &str) -> bool {
+        match date("since", raw, Bound::Since) {
+            Ok(d) => {
+                self.since = Some((raw.to_string(), d));
+                self.offset = 0;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Sets the date range to one calendar month (`YYYY-MM`).
     pub fn set_month(&mut self, month: &str) -> bool {
         let Some(first) =
@@ -320,7 +333,10 @@ impl SearchParams {
         let last = next.pred_opt().unwrap_or(first);
         let since = first.format("%Y-%m-%d").to_string();
         let until = last.format("%Y-%m-%d").to_string();
-        match (date("since", &since, false), date("until", &until, true)) {
+        match (
+            date("since", &since, Bound::Since),
+            date("until", &until, Bound::Until),
+        ) {
             (Ok(s), Ok(u)) => {
                 self.since = Some((since, s));
                 self.until = Some((until, u));
@@ -435,20 +451,12 @@ fn language(code: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::param("lang", format!("unknown language {}", echo(code))))
 }
 
-/// A date as `veille search --since/--until` reads it; a bare day as the end
-/// of that day when `end_of_day`.
-fn date(name: &'static str, value: &str, end_of_day: bool) -> Result<DateTime<Utc>, ApiError> {
-    let parsed = parse_date(value).ok_or_else(|| {
-        ApiError::param(
-            name,
-            format!("{} is not a date (use YYYY-MM-DD or RFC 3339)", echo(value)),
-        )
-    })?;
-    let day_only = value.len() == 10;
-    Ok(if end_of_day && day_only {
-        parsed + chrono::Duration::seconds(86_399)
-    } else {
-        parsed
+/// A date as `veille search --since/--until` reads it ([`when::parse`]):
+/// calendar or relative to now, a day as a whole day.
+fn date(name: &'static str, value: &str, bound: Bound) -> Result<DateTime<Utc>, ApiError> {
+    when::parse(name, value, bound, Utc::now()).map_err(|e| match e {
+        crate::Error::InvalidParameter { name, message } => ApiError::param(name, message),
+        other => ApiError::param(name, other.to_string()),
     })
 }
 
@@ -490,7 +498,8 @@ mod tests {
             ("offset=1e3", "offset"),
             ("offset=99999999999999999999999", "offset"),
             ("lang=klingon", "lang"),
-            ("since=yesterday", "since"),
+            ("since=someday", "since"),
+            ("until=7y", "until"),
             ("sort=random", "sort"),
             ("q=a&q=b", "q"),
             ("since=2025-02-01&until=2025-01-01", "until"),
@@ -499,6 +508,21 @@ mod tests {
         for (raw, name) in cases {
             assert_eq!(bad(raw), name, "{raw}");
         }
+    }
+
+    #[test]
+    fn relative_dates_are_read_and_kept_relative_in_links() {
+        let before = Utc::now();
+        let p = parse("q=x&since=7d&until=aujourd%27hui").unwrap();
+        let since = p.since.as_ref().unwrap().1;
+        let week = chrono::Duration::days(7);
+        assert!(
+            since >= before - week && since <= Utc::now() - week,
+            "{since}"
+        );
+        assert!(p.until.as_ref().unwrap().1 > Utc::now());
+        assert_eq!(p.url(), "/?q=x&since=7d&until=aujourd%27hui");
+        assert_eq!(bad("q=x&since=today&until=hier"), "until");
     }
 
     #[test]

@@ -5,11 +5,14 @@ mod analyze;
 mod bad_input;
 #[path = "../common/mod.rs"]
 mod common;
+mod configuration;
 mod formats;
 mod incremental;
 mod quality;
+mod relative_dates;
 mod search;
 mod shared_data;
+mod shell;
 mod skipped;
 mod summary;
 mod util;

@@ -22,7 +22,7 @@ use crate::fixtures::{served, HOSTILE_SCRIPT};
 pub const WAIT: Duration = Duration::from_secs(15);
 
 /// chromedriver, killed when dropped.
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {

@@ -15,4 +15,5 @@ mod lifecycle;
 mod page;
 mod reading;
 mod reading_in_a_browser;
+mod saved;
 mod watch_quiet;
