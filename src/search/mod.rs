@@ -13,7 +13,8 @@
 //! - [`grouping`]: near-duplicate articles shown as one hit;
 //! - [`hits`] and [`snippet`]: what each hit shows;
 //! - [`facets`]: counts per language, source and month;
-//! - [`suggest`]: "did you mean", when nothing was found.
+//! - [`suggest`]: "did you mean", when nothing was found;
+//! - [`translate`]: query words also searched as their translations.
 
 pub mod engine;
 pub mod facets;
@@ -27,6 +28,7 @@ pub mod query;
 pub mod ranking;
 pub mod snippet;
 pub mod suggest;
+pub mod translate;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};
 pub use hits::Hit;
