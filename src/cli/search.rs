@@ -77,6 +77,14 @@ pub struct SearchArgs {
     /// Run every query of FILE (lines `id<TAB>query`).
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
+    /// Search only the words as typed, not also their translations into
+    /// the index's other languages.
+    #[arg(long)]
+    pub no_translate: bool,
+    /// Also translate with the terms of FILE (`fr<TAB>en[<TAB>flags]` lines;
+    /// a glossary.tsv beside the index is read too).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
 }
 
 pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
@@ -114,6 +122,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
             SortArg::Date => Sort::Date,
         },
         group: !args.all,
+        translate: !args.no_translate,
         ..SearchOptions::default()
     };
     if opts.limit > MAX_LIMIT {
@@ -123,13 +132,16 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Outcome> {
         Some(file) => read_queries(file)?,
         None => vec![(None, args.query.clone().unwrap_or_default())],
     };
-    let engine = super::open_index(
+    let mut engine = super::open_index(
         args.index.as_deref(),
         Source::Recorded,
         Engine::open_once,
         super::show_build,
     )?
     .index;
+    if let Some(glossary) = &args.glossary {
+        engine.add_glossary(glossary).context("--glossary")?;
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr().lock();
