@@ -12,4 +12,5 @@ mod search;
 mod shared_data;
 mod skipped;
 mod summary;
+mod translate;
 mod util;

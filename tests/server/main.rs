@@ -13,4 +13,5 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
+mod translate;
 mod watch_quiet;
