@@ -791,4 +791,42 @@ mod tests {
             );
         });
     }
+
+    #[test]
+    fn translations_are_alternatives_of_their_words_at_a_lower_weight() {
+        use crate::search::translate::{Vocabulary, TRANSLATION_WEIGHT};
+        let (_dir, engine) = index();
+        let fields = &engine.store.fields;
+        with_builder(&engine, |b, searcher| {
+            let parsed = query::parse("intelligence artificielle");
+            let filters = vec![filters::articles(fields)];
+            let count = |q: &dyn Query| searcher.search(q, &tantivy::collector::Count).unwrap();
+            let without = b.build(&parsed, &filters, false);
+            assert_eq!(count(without.as_ref()), 1, "the French article only");
+
+            let spans = Vocabulary::builtin().expand(&parsed, &|_, to| to == "en");
+            assert_eq!(spans.len(), 1, "{spans:?}");
+            b.translate(spans);
+            // Both words required, or their translation: one unit.
+            let with = b.build(&parsed, &filters, false);
+            use Occur::{Must, Should};
+            assert_eq!(occurs(with.as_ref()), [Must, Must, Should, Should]);
+            assert_eq!(count(with.as_ref()), 2);
+            let translated = lookups(&engine, clauses(with.as_ref())[1].1.as_ref());
+            for term in ["artifici", "intellig"] {
+                assert!(
+                    translated.contains(&("body_en".to_string(), term.to_string(), true)),
+                    "{term}: {translated:?}"
+                );
+            }
+            // The unit: the words as typed, or the translation, which finds
+            // the English article at its weight.
+            let unit = clauses(with.as_ref())[1].1.as_ref();
+            let translation = clauses(unit)[1].1.as_ref();
+            assert_eq!(
+                weights(&engine, searcher, translation, "en.txt"),
+                [TRANSLATION_WEIGHT]
+            );
+        });
+    }
 }

@@ -69,6 +69,8 @@ pub const TRANSLATION_WEIGHT: f32 = 0.5;
 /// Weight of a translation marked `ambiguous` (`souris` ↔ `mouse`): its
 /// matches may be about something else, so they come after the others.
 pub const AMBIGUOUS_WEIGHT: f32 = 0.25;
+// Below the words as typed, ambiguous ones lowest.
+const _: () = assert!(AMBIGUOUS_WEIGHT < TRANSLATION_WEIGHT && TRANSLATION_WEIGHT < 1.0);
 /// The languages of a glossary without a header line.
 pub const DEFAULT_PAIR: [&str; 2] = ["fr", "en"];
 /// Separates the terms of one column.
@@ -738,7 +740,6 @@ mod tests {
                 ("email".to_string(), TRANSLATION_WEIGHT)
             ]
         );
-        assert!(AMBIGUOUS_WEIGHT < TRANSLATION_WEIGHT && TRANSLATION_WEIGHT < 1.0);
         assert_eq!(
             describe(&translated(&spans)),
             "mouse (en, ambiguous), email (en)"

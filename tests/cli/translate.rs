@@ -117,7 +117,13 @@ fn no_translate_searches_only_the_words_as_typed() {
     assert_eq!(ids(&run.json_lines()), ["fr-ia.txt"]);
     assert!(!run.stderr.contains("also searched"), "{}", run.stderr);
     // Nothing in French about spyware: nothing found at all.
-    let run = f.run(&["search", "logiciel espion", "--index", "idx", "--no-translate"]);
+    let run = f.run(&[
+        "search",
+        "logiciel espion",
+        "--index",
+        "idx",
+        "--no-translate",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
 
@@ -155,8 +161,7 @@ fn ambiguous_entries_are_searched_and_said_to_be_ambiguous() {
         .ok();
     assert_eq!(ids(&run.json_lines()), ["en-mouse.txt"]);
     assert!(
-        run.stderr
-            .contains("also searched: mouse (en, ambiguous)"),
+        run.stderr.contains("also searched: mouse (en, ambiguous)"),
         "{}",
         run.stderr
     );
@@ -199,39 +204,67 @@ fn glossaries_add_terms_and_name_their_bad_lines() {
         ])
         .ok();
     assert_eq!(ids(&run.json_lines()), ["en-product.txt"]);
-    assert!(run.stderr.contains("Pocket Cloud Drive (en)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Pocket Cloud Drive (en)"),
+        "{}",
+        run.stderr
+    );
 
     // Kept beside the index, it is read without the flag, and rebuilding
     // the index leaves it there.
-    f.write("idx/glossary.tsv", &f.read("terms.tsv"));
-    assert_eq!(ids(&f.search("\"nuage de poche\"", &[])), ["en-product.txt"]);
-    f.run(&["index", "docs", "--index", "idx", "--rebuild"]).ok();
-    assert_eq!(ids(&f.search("\"nuage de poche\"", &[])), ["en-product.txt"]);
+    f.write("idx/glossary.tsv", f.read("terms.tsv"));
+    assert_eq!(
+        ids(&f.search("\"nuage de poche\"", &[])),
+        ["en-product.txt"]
+    );
+    f.run(&["index", "docs", "--index", "idx", "--rebuild"])
+        .ok();
+    assert_eq!(
+        ids(&f.search("\"nuage de poche\"", &[])),
+        ["en-product.txt"]
+    );
 
     // A bad line is an error naming the file and the line.
     f.write("bad.tsv", "fr\ten\ncourriel\temail\nsouris\n");
-    f.run(&["search", "courriel", "--index", "idx", "--glossary", "bad.tsv"])
-        .fatal("bad.tsv: line 3: expected `fr<TAB>en` or `fr<TAB>en<TAB>flags`, found 1 column");
+    f.run(&[
+        "search",
+        "courriel",
+        "--index",
+        "idx",
+        "--glossary",
+        "bad.tsv",
+    ])
+    .fatal("bad.tsv: line 3: expected `fr<TAB>en` or `fr<TAB>en<TAB>flags`, found 1 column");
     f.write("bad.tsv", "courriel\temail\tsometimes\n");
-    f.run(&["search", "courriel", "--index", "idx", "--glossary", "bad.tsv"])
-        .fatal("line 1: unknown flag \"sometimes\"");
+    f.run(&[
+        "search",
+        "courriel",
+        "--index",
+        "idx",
+        "--glossary",
+        "bad.tsv",
+    ])
+    .fatal("line 1: unknown flag \"sometimes\"");
     f.write("idx/glossary.tsv", "courriel\temail\ncourriel\tmail\n");
     f.run(&["search", "courriel", "--index", "idx"])
         .fatal("glossary.tsv: line 2: \"courriel\" is already defined on line 1");
     f.remove("idx/glossary.tsv");
-    f.run(&["search", "courriel", "--index", "idx", "--glossary", "missing.tsv"])
-        .fatal("missing.tsv");
+    f.run(&[
+        "search",
+        "courriel",
+        "--index",
+        "idx",
+        "--glossary",
+        "missing.tsv",
+    ])
+    .fatal("missing.tsv");
 }
 
 #[test]
 fn analyze_shows_what_a_query_is_also_searched_as() {
     let f = Fixture::new();
     let out = f
-        .run(&[
-            "analyze",
-            "--translate",
-            "l’IA et les données personnelles",
-        ])
+        .run(&["analyze", "--translate", "l’IA et les données personnelles"])
         .ok()
         .stdout;
     assert_eq!(
