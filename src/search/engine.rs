@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
-use tantivy::{IndexReader, Order, ReloadPolicy, Searcher};
+use tantivy::{DocSet, IndexReader, Order, ReloadPolicy, Searcher};
 
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
@@ -242,8 +242,14 @@ impl Engine {
         // that is searched.
         let spans = if opts.translate {
             let searched: Vec<&str> = languages.iter().map(|l| l.code).collect();
+            let mut held = BTreeSet::new();
+            for code in &present {
+                if holds(&searcher, self.fields(), code)? {
+                    held.insert(code.as_str());
+                }
+            }
             self.vocabulary.expand(&parsed, &|from, to| {
-                present.contains(from) && searched.contains(&to)
+                held.contains(from) && searched.contains(&to)
             })
         } else {
             Vec::new()
@@ -368,4 +374,31 @@ impl Engine {
         let docs = if opts.limit == 0 { Vec::new() } else { docs };
         Ok((total, docs, facets))
     }
+}
+
+/// Whether some article of the index, not a deleted one awaiting a merge,
+/// is in language `code`: [`Presence`] also counts deleted articles, and a
+/// translation must not depend on what an index held before (an index
+/// built incrementally answers like one rebuilt from the same files).
+/// Looks no further than the first live article.
+fn holds(searcher: &Searcher, fields: &Fields, code: &str) -> Result<bool> {
+    let term = tantivy::Term::from_field_text(fields.langs, code);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.langs)?;
+        let postings = inverted
+            .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(false)
 }
