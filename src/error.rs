@@ -110,6 +110,14 @@ pub enum Error {
         #[source]
         source: notify_debouncer_full::notify::Error,
     },
+    /// A bad line of a vocabulary of cross-language search (a glossary, or
+    /// a file of `data/translate/`).
+    #[error("{}: line {line}: {message}", path.display())]
+    Vocabulary {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A malformed line of an evaluation input.
     #[error(transparent)]
     Format(#[from] crate::eval::qrels::FormatError),

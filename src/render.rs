@@ -13,6 +13,7 @@ use crate::index::stats::Stats;
 use crate::index::writer::{Duplicate, Report};
 use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
+use crate::search::translate;
 use crate::search::{Hit, Results};
 
 /// ANSI styles used on a terminal.
@@ -148,6 +149,13 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
     }
     for suggestion in &results.suggestions {
         writeln!(err, "{w}did you mean: {suggestion}{r}")?;
+    }
+    if !results.translated.is_empty() {
+        writeln!(
+            err,
+            "{w}also searched: {}{r}",
+            translate::describe(&results.translated)
+        )?;
     }
     if results.relaxed {
         writeln!(

@@ -1,13 +1,17 @@
 //! `veille analyze`: the tokens an analysis chain makes of a text, to see
-//! why a word does or does not match.
+//! why a word does or does not match; with `--translate`, what a query's
+//! words are also searched as in other languages.
 
 use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
 
 use veille::analysis;
 use veille::analysis::lang;
+use veille::search::query;
+use veille::search::translate::{self, Vocabulary};
 
 use super::Outcome;
 
@@ -36,6 +40,13 @@ pub struct AnalyzeArgs {
     /// One JSON object per input.
     #[arg(long)]
     pub json: bool,
+    /// Show what the text, read as a query, is also searched as: the
+    /// translations of its words and phrases.
+    #[arg(long, conflicts_with_all = ["lang", "detect"])]
+    pub translate: bool,
+    /// With --translate, also translate with the terms of FILE.
+    #[arg(long, value_name = "FILE", requires = "translate")]
+    pub glossary: Option<PathBuf>,
     /// The text; `-` reads one text per line from standard input.
     #[arg(required = true, num_args = 1..)]
     pub text: Vec<String>,
@@ -69,6 +80,31 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         vec![args.text.join(" ")]
     };
     let mut out = io::stdout().lock();
+    if args.translate {
+        let vocabulary = match &args.glossary {
+            Some(path) => Vocabulary::builtin()
+                .with_glossary(path)
+                .context("--glossary")?,
+            None => Vocabulary::builtin().as_ref().clone(),
+        };
+        for text in inputs {
+            let spans = vocabulary.expand(&query::parse(&text), &|_, _| true);
+            let terms = translate::translated(&spans);
+            if args.json {
+                let value = serde_json::json!({ "query": text, "translated": terms });
+                serde_json::to_writer(&mut out, &value)?;
+                writeln!(out)?;
+            } else if terms.is_empty() {
+                writeln!(out, "{text:?}: no translation")?;
+            } else {
+                for t in &terms {
+                    let note = if t.ambiguous { ", ambiguous" } else { "" };
+                    writeln!(out, "{} → {} ({}{note})", t.from, t.to, t.lang)?;
+                }
+            }
+        }
+        return Ok(Outcome::Done);
+    }
     for text in inputs {
         let detection = lang::detect(None, "", &text, None);
         let language = match forced {

@@ -34,6 +34,9 @@ pub struct EvalArgs {
     /// One JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Search only the words as typed, not also their translations.
+    #[arg(long)]
+    pub no_translate: bool,
 }
 
 /// Runs the evaluation and prints the metrics.
@@ -55,7 +58,13 @@ pub fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         super::show_build,
     )?
     .index;
-    let evaluation = eval::evaluate(&engine, &queries, &qrels, docs.as_deref())?;
+    let evaluation = eval::evaluate(
+        &engine,
+        &queries,
+        &qrels,
+        docs.as_deref(),
+        !args.no_translate,
+    )?;
     if let Some(dir) = &args.runs {
         evaluation.write_runs(dir)?;
     }

@@ -83,6 +83,14 @@ pub struct SearchArgs {
     /// Run every query of FILE (lines `id<TAB>query`).
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub queries: Option<PathBuf>,
+    /// Search only the words as typed, not also their translations into
+    /// the index's other languages.
+    #[arg(long)]
+    pub no_translate: bool,
+    /// Also translate with the terms of FILE (`fr<TAB>en[<TAB>flags]` lines;
+    /// a glossary.tsv beside the index is read too).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
 }
 
 /// The long help of `--since` and `--until`: the forms a date takes.
@@ -153,6 +161,7 @@ pub fn run(args: SearchArgs, settings: &Settings) -> anyhow::Result<Outcome> {
             (None, None) => Sort::default(),
         },
         group: !args.all,
+        translate: !args.no_translate,
         ..SearchOptions::default()
     };
     if let (Some(since), Some(until)) = (opts.since, opts.until) {
@@ -171,13 +180,16 @@ pub fn run(args: SearchArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         },
     };
     let index = settings.index(args.index.as_deref())?;
-    let engine = super::open_index(
+    let mut engine = super::open_index(
         index.as_deref(),
         Source::Recorded,
         Engine::open_once,
         super::show_build,
     )?
     .index;
+    if let Some(glossary) = &args.glossary {
+        engine.add_glossary(glossary).context("--glossary")?;
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr().lock();

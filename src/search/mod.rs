@@ -14,6 +14,7 @@
 //! - [`hits`] and [`snippet`]: what each hit shows;
 //! - [`facets`]: counts per language, source and month;
 //! - [`suggest`]: "did you mean", when nothing was found;
+//! - [`translate`]: query words also searched as their translations.
 //! - [`when`]: the dates a search is limited by, calendar or relative.
 
 pub mod engine;
@@ -28,6 +29,7 @@ pub mod query;
 pub mod ranking;
 pub mod snippet;
 pub mod suggest;
+pub mod translate;
 pub mod when;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};

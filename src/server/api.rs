@@ -17,6 +17,7 @@ use super::params::{Endpoint, SearchParams};
 use super::AppState;
 use crate::render::{self, JsonHit};
 use crate::search::facets::Facets;
+use crate::search::translate::Translated;
 use crate::search::Results;
 
 /// The body of a `/api/search` answer.
@@ -36,6 +37,8 @@ pub struct SearchResponse<'a> {
     pub relaxed: bool,
     /// What the query parser read leniently.
     pub warnings: &'a [String],
+    /// What the query's words were also searched as, in other languages.
+    pub translated: &'a [Translated],
     pub hits: Vec<JsonHit<'a>>,
     /// When nothing was found: the query with misspelt words replaced, as
     /// `veille search` suggests it (absent when something was found).
@@ -63,6 +66,7 @@ impl<'a> SearchResponse<'a> {
             limit: params.limit,
             relaxed: results.relaxed,
             warnings: &results.warnings,
+            translated: &results.translated,
             hits: results
                 .hits
                 .iter()
@@ -74,7 +78,7 @@ impl<'a> SearchResponse<'a> {
     }
 }
 
-/// `GET /api/search?q=&limit=&offset=&lang=&since=&until=&sort=`
+/// `GET /api/search?q=&limit=&offset=&lang=&since=&until=&sort=&translate=`
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

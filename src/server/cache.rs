@@ -137,6 +137,7 @@ mod tests {
             warnings: Vec::new(),
             suggestions: Vec::new(),
             facets: None,
+            translated: Vec::new(),
             took: Duration::from_millis(3),
         })
     }

@@ -41,6 +41,7 @@ use super::params::{
 use super::AppState;
 use crate::index::stats::Stats;
 use crate::search::facets::Facets;
+use crate::search::translate;
 use crate::search::{Hit, Results, Sort};
 
 /// Sources listed among the facets.
@@ -549,6 +550,22 @@ fn results(
         }
         @for w in &r.warnings {
             p class="note" { (iface.t(Msg::Note)) " " (w) }
+        }
+        @if !r.translated.is_empty() {
+            p class="note translated" {
+                "Also searched: " (translate::describe(&r.translated)) " · "
+                a href=(p.with(|c| { c.translate = false; c.offset = 0; }).url()) {
+                    "search only the words as typed"
+                }
+            }
+        }
+        @if !p.translate {
+            p class="note" {
+                "Only the words as typed were searched · "
+                a href=(p.with(|c| { c.translate = true; c.offset = 0; }).url()) {
+                    "also search their translations"
+                }
+            }
         }
         div class="layout" {
             @if let (true, Some(f)) = (has_facets, &r.facets) {

@@ -86,6 +86,8 @@ pub struct SearchParams {
     pub sort: Sort,
     /// The page asks for its results fragment only (search-as-you-type).
     pub partial: bool,
+    /// Also search the query's translations (`translate=false` turns it off).
+    pub translate: bool,
     /// The endpoint read, whose default page size links leave out.
     endpoint: Endpoint,
 }
@@ -102,6 +104,7 @@ impl SearchParams {
             until: None,
             sort: Sort::default(),
             partial: false,
+            translate: SearchOptions::default().translate,
             endpoint,
         }
     }
@@ -120,6 +123,7 @@ impl SearchParams {
                 "until" => "until",
                 "sort" => "sort",
                 "partial" => "partial",
+                "translate" => "translate",
                 _ => continue,
             };
             if name != "lang" {
@@ -170,6 +174,7 @@ impl SearchParams {
                         })?;
                 }
                 "partial" => p.partial = !v.is_empty() && v != "0",
+                "translate" if !v.is_empty() => p.translate = switch("translate", v)?,
                 _ => {}
             }
         }
@@ -222,6 +227,7 @@ impl SearchParams {
             until: self.until.as_ref().map(|(_, d)| *d),
             sort: self.sort,
             facets,
+            translate: self.translate,
             ..SearchOptions::default()
         }
     }
@@ -246,6 +252,9 @@ impl SearchParams {
         }
         if self.sort != Sort::default() {
             pairs.push(("sort", sort_name(self.sort).to_string()));
+        }
+        if self.translate != SearchOptions::default().translate {
+            pairs.push(("translate", self.translate.to_string()));
         }
         if explicit_limit || self.limit != self.endpoint.default_limit() {
             pairs.push(("limit", self.limit.to_string()));
@@ -441,6 +450,18 @@ fn count(name: &'static str, value: &str, max: usize) -> Result<usize, ApiError>
     }
 }
 
+/// An on/off switch: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
+fn switch(name: &'static str, value: &str) -> Result<bool, ApiError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ApiError::param(
+            name,
+            format!("expected `true` or `false`, got {}", echo(value)),
+        )),
+    }
+}
+
 /// A language code veille knows (or `und`), normalised.
 fn language(code: &str) -> Result<String, ApiError> {
     if code.eq_ignore_ascii_case("und") {
@@ -503,6 +524,8 @@ mod tests {
             ("sort=random", "sort"),
             ("q=a&q=b", "q"),
             ("since=2025-02-01&until=2025-01-01", "until"),
+            ("translate=maybe", "translate"),
+            ("translate=false&translate=true", "translate"),
             (too_long.as_str(), "q"),
         ];
         for (raw, name) in cases {
@@ -523,6 +546,17 @@ mod tests {
         assert!(p.until.as_ref().unwrap().1 > Utc::now());
         assert_eq!(p.url(), "/?q=x&since=7d&until=aujourd%27hui");
         assert_eq!(bad("q=x&since=today&until=hier"), "until");
+    }
+
+    #[test]
+    fn translation_is_on_unless_switched_off_and_links_keep_it_off() {
+        assert!(parse("q=IA").unwrap().translate);
+        for off in ["false", "0", "no", "OFF"] {
+            let p = parse(&format!("q=IA&translate={off}")).unwrap();
+            assert!(!p.translate && !p.options(false).translate, "{off}");
+            assert_eq!(p.url(), "/?q=IA&translate=false");
+        }
+        assert!(parse("q=IA&translate=true").unwrap().url() == "/?q=IA");
     }
 
     #[test]

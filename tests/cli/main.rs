@@ -15,4 +15,5 @@ mod shared_data;
 mod shell;
 mod skipped;
 mod summary;
+mod translate;
 mod util;

@@ -16,4 +16,5 @@ mod page;
 mod reading;
 mod reading_in_a_browser;
 mod saved;
+mod translate;
 mod watch_quiet;
