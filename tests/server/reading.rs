@@ -330,7 +330,7 @@ async fn a_failed_search_is_explained_in_words() {
         error.contains(r#"<a href="/?q=tram">Search again with the query alone</a>"#),
         "{error}"
     );
-    let (_, french) = get(&server.url("/?q=tram&since=hier&ui=fr")).await;
+    let (_, french) = get(&server.url("/?q=tram&since=avant-hier&ui=fr")).await;
     assert!(
         french.contains("La date de début n’a pas pu être lue"),
         "{french}"
