@@ -29,4 +29,4 @@ pub mod snippet;
 pub mod suggest;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};
-pub use hits::Hit;
+pub use hits::{Hit, Similar};

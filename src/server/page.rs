@@ -293,6 +293,9 @@ fn hit_html(hit: &Hit) -> Markup {
                 p class="snippet" { (PreEscaped(s.html())) }
             }
             div class="loc" { (hit.url.as_deref().unwrap_or(&hit.path)) }
+            @for other in hit.similar.iter().filter(|o| o.same_text) {
+                div class="loc" { "also at " (other.location()) }
+            }
         }
     }
 }

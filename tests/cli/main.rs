@@ -8,6 +8,7 @@ mod common;
 mod formats;
 mod incremental;
 mod quality;
+mod same_text;
 mod search;
 mod shared_data;
 mod skipped;

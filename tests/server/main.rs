@@ -13,4 +13,5 @@ mod freshness;
 mod hostile;
 mod lifecycle;
 mod page;
+mod same_text;
 mod watch_quiet;
