@@ -7,6 +7,7 @@
 //! and [`stats`] counts what the index holds.
 
 pub mod document;
+mod neighbours;
 pub mod open;
 pub mod schema;
 pub mod stats;

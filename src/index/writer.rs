@@ -31,6 +31,7 @@ use crate::analysis::dedup;
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
+use crate::index::neighbours::{self, Folders};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
 use crate::index::store::{CommitPayload, Probe, Store};
 use crate::ingest::article::Article;
@@ -166,7 +167,8 @@ impl FileState {
 
 /// What the index knows: file records, which file owns each article id,
 /// the text hash of each id (a record seen again is the same id with the
-/// same text), and a record holding each text (to report repeated texts).
+/// same text), a record holding each text (to report repeated texts), and
+/// the languages of each folder's articles.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
@@ -177,6 +179,7 @@ struct Known {
     id_owner: HashMap<String, String>,
     id_hash: HashMap<String, u64>,
     by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+    folders: Folders,
 }
 
 impl Known {
@@ -194,6 +197,7 @@ impl Known {
                 }
             }
         }
+        self.folders.remove_file(file);
         self.files.remove(file);
     }
 }
@@ -340,6 +344,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                 })
                 .collect()
         });
+        let mut loaded = loaded;
+        settle_languages(
+            &mut known,
+            batch.iter().map(|(f, _)| key_of(f)),
+            &mut loaded,
+        );
         for ((file, why), loaded) in batch.iter().zip(loaded) {
             let key = key_of(file);
             let display = file.path.to_string_lossy().into_owned();
@@ -513,10 +523,12 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 
 /// Reads from the index's fast fields either the file records
 /// (`with_articles` false) or which file owns each article id and text hash
-/// (`with_articles` true). A run with nothing to do needs only the first.
+/// and the languages of each file's articles (`with_articles` true). A run
+/// with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let mut file = String::new();
     let mut id = String::new();
+    let mut languages: HashMap<String, Vec<&'static Language>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -530,12 +542,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let articles = ff.u64("file_articles")?;
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
+        let langs = ff.str("lang")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
         let file_terms = column_terms(&files)?;
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
+            _ => Vec::new(),
+        };
+        let lang_terms: Vec<Option<&'static Language>> = match (&langs, with_articles) {
+            (Some(langs), true) => column_terms(langs)?
+                .iter()
+                .map(|code| lang::lookup(code))
+                .collect(),
             _ => Vec::new(),
         };
         let alive = segment.alive_bitset();
@@ -587,10 +607,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     }
                     known.id_owner.insert(id.clone(), file.clone());
                     entry.1.push(id.clone());
+                    if let Some(language) = langs
+                        .as_ref()
+                        .and_then(|l| l.term_ords(doc).next())
+                        .and_then(|o| lang_terms.get(o as usize).copied().flatten())
+                    {
+                        languages.entry(file.clone()).or_default().push(language);
+                    }
                 }
                 _ => {}
             }
         }
+    }
+    for (file, languages) in languages {
+        known.folders.set_file(&file, neighbours::count(languages));
     }
     Ok(())
 }
@@ -796,6 +826,7 @@ fn apply(
         known.forget_file(key);
     }
 
+    let votes = neighbours::votes(&prepared);
     let many = prepared.len() > 1;
     let mut added = 0u64;
     let mut fresh = 0u64;
@@ -866,6 +897,7 @@ fn apply(
         added += 1;
     }
     known.by_file.insert(key.to_string(), (hashes, ids));
+    known.folders.set_file(key, votes);
     report.articles_added += fresh as usize;
     let kept = added - fresh;
     report.articles_removed += old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
@@ -886,6 +918,28 @@ fn apply(
     add_file_record(writer, fields, key, display, &state, "ok");
     known.files.insert(key.to_string(), state);
     added as usize + 1
+}
+
+/// Gives the articles of a batch of loaded files whose language neither
+/// their source nor detection decided the language of their file's or
+/// folder's majority ([`neighbours`]). The folders count the batch's own
+/// files first, so that the files of one folder read together vote
+/// together.
+fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loaded: &mut [Loaded]) {
+    let keys: Vec<String> = keys.collect();
+    for (key, l) in keys.iter().zip(loaded.iter()) {
+        // An empty list is a touched file (its articles stay) or an empty one.
+        if let Ok((prepared, _)) = &l.outcome {
+            if !prepared.is_empty() {
+                known.folders.set_file(key, neighbours::votes(prepared));
+            }
+        }
+    }
+    for (key, l) in keys.iter().zip(loaded.iter_mut()) {
+        if let Ok((prepared, _)) = &mut l.outcome {
+            neighbours::settle(prepared, known.folders.majority(key));
+        }
+    }
 }
 
 /// Reports a file left out and records it (a record without articles, which

@@ -11,6 +11,7 @@ mod quality;
 mod same_text;
 mod search;
 mod shared_data;
+mod short_items;
 mod skipped;
 mod summary;
 mod util;
