@@ -921,7 +921,7 @@ fn apply(
 }
 
 /// Gives the articles of a batch of loaded files whose language neither
-/// their source nor detection decided the language of their file's or
+/// their source nor detection decided, the language of their feed's or
 /// folder's majority ([`neighbours`]). The folders count the batch's own
 /// files first, so that the files of one folder read together vote
 /// together.

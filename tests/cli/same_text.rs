@@ -216,3 +216,38 @@ fn short_items_with_one_boilerplate_text_are_told_apart_by_their_titles() {
     assert_eq!(hits.len(), 2, "{hits:?}");
     assert!(hits.iter().all(|h| similar_ids(h).is_empty()), "{hits:?}");
 }
+
+#[test]
+fn a_copy_far_down_the_matches_is_still_listed() {
+    let f = Fixture::new();
+    let line = |id: &str, date: &str, body: &str| {
+        format!("{{\"id\": \"{id}\", \"title\": \"Fibre\", \"article\": \"{body}\", \"date\": \"{date}\"}}\n")
+    };
+    let story = "Le déploiement de la fibre optique s'accélère dans les zones rurales.";
+    // The story, then forty other articles about fibre, then its copy,
+    // filed again a year later under another id.
+    let mut dump = line("first", "2021-01-01", story);
+    for n in 0..40 {
+        dump += &line(
+            &format!("other-{n}"),
+            &format!("2020-{:02}-{:02}", 1 + n / 28, 1 + n % 28),
+            &format!("La fibre, épisode {n}."),
+        );
+    }
+    dump += &line("again", "2019-01-01", story);
+    f.write("docs/dump.jsonl", dump);
+    f.index().ok();
+    // Newest first, one hit: the copy is far beyond the candidates a page
+    // of one hit looks at, and still under the story.
+    let hits = f.search("fibre", &["--sort", "date", "-n", "1"]);
+    assert_eq!(hits[0]["id"], "first", "{hits:?}");
+    assert_eq!(similar_ids(&hits[0]), ["again"], "{hits:?}");
+    // It is not shown again on a later page.
+    let ids: Vec<String> = f
+        .search("fibre", &["--sort", "date", "-n", "100"])
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 41, "{ids:?}");
+    assert!(!ids.contains(&"again".to_string()), "{ids:?}");
+}
