@@ -77,7 +77,7 @@ pub struct SearchArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
-    /// Show every matching article: no grouping of near-duplicates.
+    /// Show every matching record: no grouping of copies or near-duplicates.
     #[arg(long)]
     pub all: bool,
     /// Run every query of FILE (lines `id<TAB>query`).

@@ -31,6 +31,7 @@ use crate::analysis::dedup;
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
+use crate::index::neighbours::{self, Folders};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
 use crate::index::store::{CommitPayload, Probe, Store};
 use crate::ingest::article::Article;
@@ -88,13 +89,13 @@ impl IndexOptions {
     }
 }
 
-/// An article left out because the same text is already indexed.
+/// An article whose text another record of the index already has.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    /// Path of the file holding the duplicate (the folder as given, joined
+    /// Path of the file holding the repeat (the folder as given, joined
     /// with the path inside it, as the walk names files).
     pub path: String,
-    /// Title (or id) of the duplicate article.
+    /// Title (or id) of the repeated article.
     pub article: String,
     /// Id of the article already indexed with the same text.
     pub of: String,
@@ -120,9 +121,15 @@ pub struct Report {
     pub articles_total: u64,
     /// Articles added in this run, per language code.
     pub languages: BTreeMap<String, usize>,
-    /// Duplicate articles found in the files read for a change (a file
-    /// read again only because an original went away reports none again).
+    /// Records seen again, left out: the same id with the same text (one
+    /// item in two snapshots of a feed, a file copied into two folders
+    /// of one dump). Found in the files read for a change (a file read
+    /// again only because an original went away reports none again).
     pub duplicates: Vec<Duplicate>,
+    /// Records indexed whose text another record already has, under
+    /// another id (the same story at two URLs): both are kept, and a
+    /// search shows them as one hit. Reported like `duplicates`.
+    pub same_text: Vec<Duplicate>,
     /// Files left out, with the reason. Tried again at every run;
     /// [`Skip::TooLarge`] holds the size a limit must allow.
     pub skipped: Vec<(String, Skip)>,
@@ -143,6 +150,8 @@ struct FileState {
     mtime: i64,
     hash: u64,
     articles: u64,
+    /// Records of the file left out as repeats of a record of another file
+    /// (see [`Report::duplicates`]).
     duplicates: u64,
 }
 
@@ -156,14 +165,21 @@ impl FileState {
     }
 }
 
-/// What the index knows: file records, and which file owns each article id
-/// and text hash (for uniqueness and duplicate detection).
+/// What the index knows: file records, which file owns each article id,
+/// the text hash of each id (a record seen again is the same id with the
+/// same text), a record holding each text (to report repeated texts), and
+/// the languages of each folder's articles.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
+    /// A record with this text, as (file, id). A text held by several
+    /// records is reported as held by one of them; once that one is gone,
+    /// the others are not found here until the next run.
     hash_owner: HashMap<u64, (String, String)>,
     id_owner: HashMap<String, String>,
+    id_hash: HashMap<String, u64>,
     by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+    folders: Folders,
 }
 
 impl Known {
@@ -177,9 +193,11 @@ impl Known {
             for id in ids {
                 if self.id_owner.get(&id).is_some_and(|f| f == file) {
                     self.id_owner.remove(&id);
+                    self.id_hash.remove(&id);
                 }
             }
         }
+        self.folders.remove_file(file);
         self.files.remove(file);
     }
 }
@@ -326,6 +344,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                 })
                 .collect()
         });
+        let mut loaded = loaded;
+        settle_languages(
+            &mut known,
+            batch.iter().map(|(f, _)| key_of(f)),
+            &mut loaded,
+        );
         for ((file, why), loaded) in batch.iter().zip(loaded) {
             let key = key_of(file);
             let display = file.path.to_string_lossy().into_owned();
@@ -499,10 +523,12 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 
 /// Reads from the index's fast fields either the file records
 /// (`with_articles` false) or which file owns each article id and text hash
-/// (`with_articles` true). A run with nothing to do needs only the first.
+/// and the languages of each file's articles (`with_articles` true). A run
+/// with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let mut file = String::new();
     let mut id = String::new();
+    let mut languages: HashMap<String, Vec<&'static Language>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -516,12 +542,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let articles = ff.u64("file_articles")?;
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
+        let langs = ff.str("lang")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
         let file_terms = column_terms(&files)?;
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
+            _ => Vec::new(),
+        };
+        let lang_terms: Vec<Option<&'static Language>> = match (&langs, with_articles) {
+            (Some(langs), true) => column_terms(langs)?
+                .iter()
+                .map(|code| lang::lookup(code))
+                .collect(),
             _ => Vec::new(),
         };
         let alive = segment.alive_bitset();
@@ -568,14 +602,25 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     let entry = known.by_file.entry(file.clone()).or_default();
                     if let Some(h) = text_hash.first(doc) {
                         known.hash_owner.insert(h, (file.clone(), id.clone()));
+                        known.id_hash.insert(id.clone(), h);
                         entry.0.push(h);
                     }
                     known.id_owner.insert(id.clone(), file.clone());
                     entry.1.push(id.clone());
+                    if let Some(language) = langs
+                        .as_ref()
+                        .and_then(|l| l.term_ords(doc).next())
+                        .and_then(|o| lang_terms.get(o as usize).copied().flatten())
+                    {
+                        languages.entry(file.clone()).or_default().push(language);
+                    }
                 }
                 _ => {}
             }
         }
+    }
+    for (file, languages) in languages {
+        known.folders.set_file(&file, neighbours::count(languages));
     }
     Ok(())
 }
@@ -666,15 +711,25 @@ fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 /// Hash of an article's text with white space normalised: the identity used
-/// to find exact duplicates across files and formats.
+/// to find exact copies across files and formats. A text long enough to
+/// be compared ([`dedup::MIN_WORDS`] words) is the story whatever its
+/// title (a site files one story under two headlines); a shorter one is
+/// not without its title (a feed's items can all say "Read more").
 fn text_hash(article: &Article) -> u64 {
     let mut hasher = blake3::Hasher::new();
-    let text = if article.body.trim().is_empty() {
-        article.title.as_deref().unwrap_or("")
+    let body = article.body.split_whitespace();
+    let title = if body.clone().nth(dedup::MIN_WORDS - 1).is_some() {
+        ""
     } else {
-        &article.body
+        article.title.as_deref().unwrap_or("")
     };
-    for word in text.split_whitespace() {
+    for word in title.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    // Between the title and the body: `a b` + `c` is not `a` + `b c`.
+    hasher.update(b"\n");
+    for word in body {
         hasher.update(word.as_bytes());
         hasher.update(b" ");
     }
@@ -771,6 +826,7 @@ fn apply(
         known.forget_file(key);
     }
 
+    let votes = neighbours::votes(&prepared);
     let many = prepared.len() > 1;
     let mut added = 0u64;
     let mut fresh = 0u64;
@@ -784,19 +840,34 @@ fn apply(
             .clone()
             .or_else(|| p.article.id.clone())
             .unwrap_or_else(|| format!("{}#{}", file.rel, n + 1));
-        if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
+        let own_id = own_id(&p.article, &file.rel, n + 1, many);
+        // The same record seen again (its id, its text): one record.
+        if known.id_hash.get(&own_id) == Some(&p.text_hash) {
             if !recheck {
+                let owner = known.id_owner.get(&own_id).map_or(key, String::as_str);
                 report.duplicates.push(Duplicate {
                     path: display.to_string(),
                     article: label,
-                    of: of.clone(),
+                    of: own_id.clone(),
                     of_path: shown.path(owner),
                 });
             }
             duplicates += 1;
             continue;
         }
-        let id = unique_id(known, &p.article, &file.rel, n + 1, many);
+        // The same text under another id: a record of its own, which
+        // searches show with the other as one hit.
+        if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
+            if !recheck {
+                report.same_text.push(Duplicate {
+                    path: display.to_string(),
+                    article: label,
+                    of: of.clone(),
+                    of_path: shown.path(owner),
+                });
+            }
+        }
+        let id = unique_id(known, own_id, &file.rel, n + 1, many);
         writer
             .add_document(document::to_document(
                 fields,
@@ -810,7 +881,9 @@ fn apply(
             .expect("the writer accepts documents while open");
         known
             .hash_owner
-            .insert(p.text_hash, (key.to_string(), id.clone()));
+            .entry(p.text_hash)
+            .or_insert_with(|| (key.to_string(), id.clone()));
+        known.id_hash.insert(id.clone(), p.text_hash);
         known.id_owner.insert(id.clone(), key.to_string());
         hashes.push(p.text_hash);
         ids.push(id);
@@ -824,6 +897,7 @@ fn apply(
         added += 1;
     }
     known.by_file.insert(key.to_string(), (hashes, ids));
+    known.folders.set_file(key, votes);
     report.articles_added += fresh as usize;
     let kept = added - fresh;
     report.articles_removed += old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
@@ -844,6 +918,28 @@ fn apply(
     add_file_record(writer, fields, key, display, &state, "ok");
     known.files.insert(key.to_string(), state);
     added as usize + 1
+}
+
+/// Gives the articles of a batch of loaded files whose language neither
+/// their source nor detection decided, the language of their feed's or
+/// folder's majority ([`neighbours`]). The folders count the batch's own
+/// files first, so that the files of one folder read together vote
+/// together.
+fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loaded: &mut [Loaded]) {
+    let keys: Vec<String> = keys.collect();
+    for (key, l) in keys.iter().zip(loaded.iter()) {
+        // An empty list is a touched file (its articles stay) or an empty one.
+        if let Ok((prepared, _)) = &l.outcome {
+            if !prepared.is_empty() {
+                known.folders.set_file(key, neighbours::votes(prepared));
+            }
+        }
+    }
+    for (key, l) in keys.iter().zip(loaded.iter_mut()) {
+        if let Ok((prepared, _)) = &mut l.outcome {
+            neighbours::settle(prepared, known.folders.majority(key));
+        }
+    }
 }
 
 /// Reports a file left out and records it (a record without articles, which
@@ -903,22 +999,29 @@ impl Shown<'_> {
     }
 }
 
-/// The article's id: the source's own when it has one and it is free, else
-/// the path (with `#N` for the Nth article of a multi-article file), made
-/// unique if another file already uses it.
-fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) -> String {
-    let by_path = if many {
-        format!("{rel}#{n}")
-    } else {
-        rel.to_string()
-    };
-    let first = article
+/// The id an article asks for: the source's own when it has one, else the
+/// path (with `#N` for the Nth article of a multi-article file).
+fn own_id(article: &Article, rel: &str, n: usize, many: bool) -> String {
+    article
         .id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| by_path.clone());
+        .map_or_else(|| by_path(rel, n, many), str::to_string)
+}
+
+fn by_path(rel: &str, n: usize, many: bool) -> String {
+    if many {
+        format!("{rel}#{n}")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// The article's id: its [`own_id`] when it is free, else the path, made
+/// unique if another file already uses it.
+fn unique_id(known: &Known, first: String, rel: &str, n: usize, many: bool) -> String {
+    let by_path = by_path(rel, n, many);
     if !known.id_owner.contains_key(&first) {
         return first;
     }
@@ -1017,6 +1120,35 @@ mod tests {
         };
         assert_eq!(shown.path(&inside), format!("news{sep}md{sep}a.md"));
         assert_eq!(shown.path(&outside), outside);
+    }
+
+    #[test]
+    fn a_long_text_is_its_story_and_a_short_one_needs_its_title() {
+        let article = |title: &str, body: &str| Article {
+            title: Some(title.into()),
+            body: body.into(),
+            ..Article::default()
+        };
+        let long = "word ".repeat(dedup::MIN_WORDS);
+        let spaced = long.replace(' ', "\n  ");
+        assert_eq!(
+            text_hash(&article("One headline", &long)),
+            text_hash(&article("Another headline", &spaced))
+        );
+        let short = "Read more on our site.";
+        assert_ne!(
+            text_hash(&article("Rust 1.90 is out", short)),
+            text_hash(&article("Cloud outage in Frankfurt", short))
+        );
+        assert_eq!(
+            text_hash(&article("Rust  1.90 is out", short)),
+            text_hash(&article("Rust 1.90 is out ", &format!(" {short}")))
+        );
+        // The title and the body are not one run of words.
+        assert_ne!(
+            text_hash(&article("a b", "c")),
+            text_hash(&article("a", "b c"))
+        );
     }
 
     #[test]

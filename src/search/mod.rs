@@ -33,4 +33,4 @@ pub mod translate;
 pub mod when;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};
-pub use hits::Hit;
+pub use hits::{Hit, Similar};

@@ -107,11 +107,12 @@ fn near_duplicates(engine: &Engine, article: &StoredArticle) -> crate::Result<Ve
     };
     let results = engine.search(&words.join(" "), &options)?;
     let group = results.hits.iter().find_map(|hit| {
+        let ids = hit.similar.iter().map(|s| s.id.clone());
         if hit.id == article.id {
-            Some(hit.similar.clone())
-        } else if hit.similar.contains(&article.id) {
+            Some(ids.collect::<Vec<String>>())
+        } else if hit.similar.iter().any(|s| s.id == article.id) {
             let mut others = vec![hit.id.clone()];
-            others.extend(hit.similar.iter().filter(|s| **s != article.id).cloned());
+            others.extend(ids.filter(|id| *id != article.id));
             Some(others)
         } else {
             None

@@ -355,7 +355,7 @@ async fn search_view(
     let ids: Vec<String> = results
         .hits
         .iter()
-        .flat_map(|h| h.similar.iter().cloned())
+        .flat_map(|h| h.similar.iter().map(|s| s.id.clone()))
         .collect();
     let members = if ids.is_empty() {
         HashMap::new()
@@ -672,8 +672,8 @@ fn hit_html(iface: Interface, hit: &Hit, members: &HashMap<String, StoredArticle
                 details class="similar" {
                     summary { (ui.similar(hit.similar.len())) }
                     ul {
-                        @for id in &hit.similar {
-                            (member(iface, id, members.get(id)))
+                        @for other in &hit.similar {
+                            (member(iface, &other.id, members.get(&other.id), other.same_text))
                         }
                     }
                 }
@@ -682,9 +682,10 @@ fn hit_html(iface: Interface, hit: &Hit, members: &HashMap<String, StoredArticle
     }
 }
 
-/// One near-duplicate grouped under a hit: its title, source, date and
-/// address (only its id when it left the index since the search).
-fn member(iface: Interface, id: &str, article: Option<&StoredArticle>) -> Markup {
+/// One record grouped under a hit (a copy with the same text, marked
+/// "also at", or a near-duplicate): its title, source, date and address
+/// (only its id when it left the index since the search).
+fn member(iface: Interface, id: &str, article: Option<&StoredArticle>, same_text: bool) -> Markup {
     let ui = iface.ui;
     match article {
         Some(a) => html! {
@@ -696,7 +697,10 @@ fn member(iface: Interface, id: &str, article: Option<&StoredArticle>) -> Markup
                     @if let Some(s) = &a.source { " · " (s) }
                     @if let Some(d) = a.date { " · " (day(ui, d)) }
                 }
-                div class="loc" { (a.url.as_deref().unwrap_or(&a.path)) }
+                div class="loc" {
+                    @if same_text { "also at " }
+                    (a.url.as_deref().unwrap_or(&a.path))
+                }
             }
         },
         None => html! { li { (id) } },

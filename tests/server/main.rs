@@ -15,6 +15,7 @@ mod lifecycle;
 mod page;
 mod reading;
 mod reading_in_a_browser;
+mod same_text;
 mod saved;
 mod translate;
 mod watch_quiet;
