@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
 use crate::index::neighbours::{self, Folders};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
-use crate::index::store::{CommitPayload, Probe, Store};
+use crate::index::store::{CommitPayload, Probe, Store, META_FILE};
 use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
 
@@ -417,13 +417,18 @@ fn batches<'w, 'f>(
 /// Opens the index, creating or rebuilding it when needed; records why in
 /// the report.
 fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
-    if opts.rebuild {
-        report.created = Some("rebuilt on request (--rebuild)".into());
-        return Store::create(&opts.index);
-    }
     match Store::probe(&opts.index) {
-        Probe::Compatible => Store::open(&opts.index),
-        Probe::Missing => {
+        // A rebuild asked for where there is no index yet is a creation:
+        // what a first search says when it builds the default index.
+        _ if opts.rebuild && opts.index.join(META_FILE).exists() => {
+            report.created = Some(format!(
+                "rebuilt {} from scratch, as asked",
+                opts.index.display()
+            ));
+            Store::create(&opts.index)
+        }
+        Probe::Compatible if !opts.rebuild => Store::open(&opts.index),
+        Probe::Compatible | Probe::Missing => {
             report.created = Some(format!("created a new index in {}", opts.index.display()));
             Store::create(&opts.index)
         }
