@@ -12,6 +12,13 @@
 //! - `title:word`, `title:"phrase"` — in the title only;
 //! - `lang:fr`, `source:name` — filters;
 //! - `word~`, `word~2` — fuzzy (edit distance 1 or 2); `word*` — prefix.
+//!
+//! A query of more than [`FREE_TEXT_WORDS`] words is *free text* (a pasted
+//! paragraph, mostly): none of the above applies, every word is searched
+//! as it is (`-80` is the number, `"` a quotation mark), and the ranking
+//! favours the articles sharing most of its words. A shorter query that
+//! applies an operator says which, in its warnings, so that a `-` pasted
+//! by accident does not silently exclude a word.
 
 use std::fmt;
 
@@ -56,6 +63,13 @@ impl Atom {
             Atom::Word { text, .. } | Atom::Phrase { text, .. } => text,
         }
     }
+
+    /// Where the atom is searched.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Atom::Word { scope, .. } | Atom::Phrase { scope, .. } => *scope,
+        }
+    }
 }
 
 impl fmt::Display for Atom {
@@ -90,8 +104,10 @@ pub struct ParsedQuery {
     pub langs: Vec<String>,
     /// `source:` filters (any of them).
     pub sources: Vec<String>,
-    /// What was read leniently.
+    /// What was read leniently, and the operators applied.
     pub warnings: Vec<String>,
+    /// Read as free text: no operator applied (see [`FREE_TEXT_WORDS`]).
+    pub free_text: bool,
 }
 
 impl ParsedQuery {
@@ -125,6 +141,10 @@ pub fn is_name(text: &str) -> bool {
 /// phrase (`Wi-Fi 7`, `iPhone 15`, `Windows 11`), so that `Wi-Fi 7` is not
 /// matched by an article about Wi-Fi 6 that mentions a 7 elsewhere.
 pub fn bind_versions(query: &mut ParsedQuery) {
+    // Free text is a bag of words, with no phrase of any kind.
+    if query.free_text {
+        return;
+    }
     let mut out: Vec<Vec<Atom>> = Vec::with_capacity(query.groups.len());
     for group in std::mem::take(&mut query.groups) {
         let version = match group.as_slice() {
@@ -194,10 +214,22 @@ enum Lexeme {
 
 const FIELDS: &[&str] = &["title", "lang", "source"];
 
+/// A query of more than this many words is free text: searched as a bag of
+/// words, with no operator applied.
+pub const FREE_TEXT_WORDS: usize = 12;
+
+/// At most this many of the pieces of a free text that look like operators
+/// are named in its warning.
+const NAMED_PIECES: usize = 5;
+
 /// Parses a query. Never fails: anything odd is read as plainly as possible
-/// and reported in [`ParsedQuery::warnings`].
+/// and reported in [`ParsedQuery::warnings`], as are the operators applied.
 pub fn parse(input: &str) -> ParsedQuery {
+    if word_count(input) > FREE_TEXT_WORDS {
+        return parse_free_text(input);
+    }
     let mut out = ParsedQuery::default();
+    let mut filters = Vec::new();
     let lexemes = lex(input, &mut out.warnings);
     let mut negate_next = false;
     let mut join_next = false;
@@ -222,10 +254,12 @@ pub fn parse(input: &str) -> ParsedQuery {
                 let join = std::mem::take(&mut join_next);
                 match field.as_deref() {
                     Some("lang") => {
+                        filters.push(format!("lang:{text}"));
                         out.langs.push(text.to_lowercase());
                         continue;
                     }
                     Some("source") => {
+                        filters.push(format!("source:{text}"));
                         out.sources.push(text);
                         continue;
                     }
@@ -264,7 +298,118 @@ pub fn parse(input: &str) -> ParsedQuery {
         out.warnings
             .push("NOT at the end of the query ignored".into());
     }
+    let applied = applied_operators(&out, &filters);
+    if !applied.is_empty() {
+        out.warnings
+            .push(format!("operators applied: {}", applied.join(", ")));
+    }
     out
+}
+
+/// The operators a parsed query applies, each as typed with what it does:
+/// `-Meta (excluded)`, `"open source" (phrase)`, `OpenAI OR Anthropic`.
+/// `filters` are the `lang:` and `source:` items, as typed.
+fn applied_operators(query: &ParsedQuery, filters: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for group in &query.groups {
+        for atom in group {
+            let mut does = Vec::new();
+            if let Atom::Phrase { .. } = atom {
+                does.push("phrase");
+            }
+            if let Atom::Word { modifier, .. } = atom {
+                match modifier {
+                    Modifier::Exact => {}
+                    Modifier::Fuzzy(_) => does.push("fuzzy"),
+                    Modifier::Prefix => does.push("prefix"),
+                }
+            }
+            if atom.scope() == Scope::Title {
+                does.push("in titles");
+            }
+            if !does.is_empty() {
+                out.push(format!("{atom} ({})", does.join(", ")));
+            }
+        }
+        if group.len() > 1 {
+            let either: Vec<String> = group.iter().map(ToString::to_string).collect();
+            out.push(format!("{} (either)", either.join(" OR ")));
+        }
+    }
+    out.extend(query.excluded.iter().map(|a| format!("-{a} (excluded)")));
+    out.extend(filters.iter().map(|f| format!("{f} (filter)")));
+    out
+}
+
+/// The words of a text: its pieces between white space that hold a letter
+/// or a digit.
+fn word_count(input: &str) -> usize {
+    input
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Free text: each piece between white space is a word, required by
+/// nothing, with the marks of the query language taken as the text's own
+/// punctuation. A warning names the pieces that would have been operators.
+fn parse_free_text(input: &str) -> ParsedQuery {
+    let mut out = ParsedQuery {
+        free_text: true,
+        ..ParsedQuery::default()
+    };
+    let mut unapplied = Vec::new();
+    for piece in input.split_whitespace() {
+        if looks_like_operator(piece) {
+            unapplied.push(piece);
+        }
+        let text = piece
+            .trim_start_matches(['-', '+'])
+            .trim_end_matches(['*', '~'])
+            .replace('"', "");
+        let text = text.trim_matches(|c| c == '(' || c == ')');
+        if text.chars().any(char::is_alphanumeric) {
+            out.groups.push(vec![Atom::Word {
+                text: text.to_string(),
+                scope: Scope::All,
+                modifier: Modifier::Exact,
+            }]);
+        }
+    }
+    if !unapplied.is_empty() {
+        // As typed, less the punctuation of the sentence after them.
+        let mut named: Vec<&str> = unapplied
+            .iter()
+            .take(NAMED_PIECES)
+            .map(|p| p.trim_end_matches([',', ';', '.', ':']))
+            .collect();
+        if unapplied.len() > NAMED_PIECES {
+            named.push("…");
+        }
+        out.warnings.push(format!(
+            "more than {FREE_TEXT_WORDS} words: read as free text, no operator applied \
+             ({} searched as words)",
+            named.join(", ")
+        ));
+    }
+    out
+}
+
+/// Whether a piece of text would be an operator in a short query: an
+/// exclusion, a quotation mark, OR or NOT, a field, a fuzzy or prefix mark.
+fn looks_like_operator(piece: &str) -> bool {
+    let field = piece
+        .split_once(':')
+        .is_some_and(|(name, value)| FIELDS.contains(&name.to_lowercase().as_str()) && !value.is_empty());
+    let modifier = piece.len() > 1
+        && (piece.ends_with('*') || piece.rsplit_once('~').is_some_and(|(w, d)| {
+            !w.is_empty() && d.chars().all(|c| c.is_ascii_digit())
+        }));
+    (piece.len() > 1 && piece.starts_with('-'))
+        || piece.contains('"')
+        || matches!(piece, "OR" | "NOT" | "|" | "||")
+        || field
+        || modifier
 }
 
 fn make_atom(text: String, quoted: bool, scope: Scope, warnings: &mut Vec<String>) -> Option<Atom> {
@@ -504,7 +649,12 @@ mod tests {
                 Modifier::Fuzzy(2)
             ]
         );
-        assert_eq!(q.warnings.len(), 1);
+        // The distance reduced, and the operators applied.
+        assert_eq!(q.warnings.len(), 2, "{:?}", q.warnings);
+        assert_eq!(
+            q.warnings[1],
+            "operators applied: Zukerberg~1 (fuzzy), semi* (prefix), data~2 (fuzzy), x~2 (fuzzy)"
+        );
     }
 
     #[test]
@@ -528,7 +678,13 @@ mod tests {
         }
         let q = parse("\"unclosed phrase");
         assert_eq!(q.groups.len(), 1);
-        assert_eq!(q.warnings.len(), 1);
+        assert_eq!(
+            q.warnings,
+            [
+                "unclosed quote: the phrase runs to the end of the query",
+                "operators applied: \"unclosed phrase\" (phrase)"
+            ]
+        );
         let q = parse("NOT meta cloud");
         assert_eq!(q.excluded, vec![word("meta")]);
         assert_eq!(q.groups, vec![vec![word("cloud")]]);
@@ -571,6 +727,68 @@ mod tests {
         assert!(q.warnings.is_empty(), "{:?}", q.warnings);
         // Symbols that look like a mistyped operator still warn.
         assert_eq!(parse("cloud ***").warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_operators_applied_are_named() {
+        let q = parse(r#"cloud -80 "open source" OpenAI OR Anthropic title:Meta lang:fr source:Wire"#);
+        assert_eq!(
+            q.warnings,
+            [
+                "operators applied: \"open source\" (phrase), OpenAI OR Anthropic (either), \
+                 title:Meta (in titles), -80 (excluded), lang:fr (filter), source:Wire (filter)"
+            ]
+        );
+        assert!(!q.free_text);
+        // Plain words apply none, and say nothing.
+        assert!(parse("Jean-Paul GPT-4o C++ cloud").warnings.is_empty());
+    }
+
+    #[test]
+    fn more_than_a_dozen_words_are_free_text() {
+        let words = |q: &ParsedQuery| -> Vec<String> {
+            q.atoms().map(|a| a.text().to_string()).collect()
+        };
+        // Twelve words: still the query language.
+        let twelve = "a b c d e f g h i j k -Tous";
+        let q = parse(twelve);
+        assert!(!q.free_text);
+        assert_eq!(q.excluded, vec![word("Tous")]);
+
+        // Thirteen: every piece is a word, nothing is excluded or quoted.
+        let pasted = r#"Le prix baisse de -80 % : "Tous les modèles", dit Jean-Paul, OR title:ventes lang:fr Zukerberg~ semi* (NOT) fin."#;
+        let q = parse(pasted);
+        assert!(q.free_text);
+        assert!(q.excluded.is_empty() && q.langs.is_empty() && q.sources.is_empty());
+        assert_eq!(
+            words(&q),
+            [
+                "Le", "prix", "baisse", "de", "80", "Tous", "les", "modèles,", "dit", "Jean-Paul,",
+                "OR", "title:ventes", "lang:fr", "Zukerberg", "semi", "NOT", "fin."
+            ]
+        );
+        assert!(q.groups.iter().all(|g| g.len() == 1));
+        assert!(q.atoms().all(|a| matches!(
+            a,
+            Atom::Word {
+                scope: Scope::All,
+                modifier: Modifier::Exact,
+                ..
+            }
+        )));
+        // One warning, naming the first pieces that would have been operators.
+        assert_eq!(
+            q.warnings,
+            [format!(
+                "more than {FREE_TEXT_WORDS} words: read as free text, no operator applied \
+                 (-80, \"Tous, modèles\", OR, title:ventes, … searched as words)"
+            )]
+        );
+        // No operator-looking piece: no warning; no phrase bound either.
+        let mut q = parse("le nouveau iPhone 15 arrive en France avec une puce plus rapide et moins chère");
+        assert!(q.free_text && q.warnings.is_empty());
+        bind_versions(&mut q);
+        assert!(q.atoms().all(|a| matches!(a, Atom::Word { .. })));
     }
 
     #[test]
