@@ -14,7 +14,7 @@ use crate::index::writer::{Duplicate, Report};
 use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
 use crate::search::translate;
-use crate::search::{Hit, Results, Similar};
+use crate::search::{Hit, LikeArticles, Results, Similar};
 
 /// ANSI styles used on a terminal.
 mod style {
@@ -39,9 +39,13 @@ pub enum Printer {
 
 /// One hit in `--json` output (one JSON object per line).
 ///
-/// `highlights` are byte offsets `[start, end)` into the snippet's `text`;
-/// `html` is the same text, HTML-escaped, with `<mark>` around matches.
-/// `query_id` is present only when running a file of queries.
+/// `title` is the title shown everywhere: the article's own, or the first
+/// words of its text when it has none (`title_from_text` is then true);
+/// `title_highlights` and `title_html` mark the query's matches in it as a
+/// snippet's `highlights` and `html` do: byte offsets `[start, end)` into
+/// the snippet's `text`, and the same text, HTML-escaped, with `<mark>`
+/// around matches. `query_id` is present only when running a file of
+/// queries.
 #[derive(Debug, Serialize)]
 pub struct JsonHit<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +53,10 @@ pub struct JsonHit<'a> {
     pub rank: usize,
     pub id: &'a str,
     pub score: Option<f32>,
-    pub title: Option<&'a str>,
+    pub title: &'a str,
+    pub title_from_text: bool,
+    pub title_html: String,
+    pub title_highlights: &'a [(usize, usize)],
     pub date: Option<String>,
     pub lang: &'a str,
     pub source: Option<&'a str>,
@@ -67,7 +74,7 @@ pub struct JsonHit<'a> {
 #[derive(Debug, Serialize)]
 pub struct JsonSimilar<'a> {
     pub id: &'a str,
-    pub title: Option<&'a str>,
+    pub title: &'a str,
     pub date: Option<String>,
     pub source: Option<&'a str>,
     pub url: Option<&'a str>,
@@ -77,10 +84,11 @@ pub struct JsonSimilar<'a> {
 }
 
 impl<'a> JsonSimilar<'a> {
-    fn new(s: &'a Similar) -> JsonSimilar<'a> {
+    /// The JSON view of a grouped record.
+    pub fn new(s: &'a Similar) -> JsonSimilar<'a> {
         JsonSimilar {
             id: &s.id,
-            title: s.title.as_deref(),
+            title: &s.title,
             date: s.date.map(rfc3339),
             source: s.source.as_deref(),
             url: s.url.as_deref(),
@@ -111,7 +119,10 @@ impl<'a> JsonHit<'a> {
             rank: hit.rank,
             id: &hit.id,
             score: hit.score,
-            title: hit.title.as_deref(),
+            title: &hit.title,
+            title_from_text: hit.title_from_text,
+            title_html: hit.title_html(),
+            title_highlights: &hit.title_highlights,
             date: hit.date.map(rfc3339),
             lang: &hit.lang,
             source: hit.source.as_deref(),
@@ -169,6 +180,67 @@ impl Printer {
             }
             Printer::Human { color } => human(out, results, color),
         }
+    }
+}
+
+impl Printer {
+    /// Prints the articles like one article: as a search's hits, after the
+    /// article's own copies and near-duplicates (on `err` in machine
+    /// formats, as a note).
+    pub fn like(
+        &self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        like: &LikeArticles,
+    ) -> io::Result<()> {
+        let color = matches!(self, Printer::Human { color: true });
+        let s = |code: &'static str| if color { code } else { "" };
+        match self {
+            Printer::Human { .. } => {
+                writeln!(
+                    out,
+                    "Articles like {}{}{} ({})",
+                    s(style::BOLD),
+                    like.title,
+                    s(style::RESET),
+                    like.id
+                )?;
+                if !like.near_duplicates.is_empty() {
+                    writeln!(
+                        out,
+                        "{}The same story, left out: {}{}",
+                        s(style::DIM),
+                        like.near_duplicates.len(),
+                        s(style::RESET)
+                    )?;
+                    for other in &like.near_duplicates {
+                        writeln!(
+                            out,
+                            "  {}{}{}{} · {}{}",
+                            if other.same_text { "also at " } else { "" },
+                            s(style::PATH),
+                            other.location(),
+                            s(style::DIM),
+                            other.id,
+                            s(style::RESET)
+                        )?;
+                    }
+                }
+                writeln!(out)?;
+            }
+            Printer::Json | Printer::Trec => {
+                if !like.near_duplicates.is_empty() {
+                    let ids: Vec<&str> = like.near_duplicates.iter().map(|s| s.id.as_str()).collect();
+                    writeln!(
+                        err,
+                        "note: the same story as {}, left out: {}",
+                        like.id,
+                        ids.join(", ")
+                    )?;
+                }
+            }
+        }
+        self.results(out, err, &like.results, None)
     }
 }
 
@@ -236,7 +308,7 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
             "{:>3}. {}{}{}",
             hit.rank,
             s(style::BOLD),
-            hit.display_title(),
+            marked(&hit.title, &hit.title_highlights, color, style::BOLD),
             s(style::RESET)
         )?;
         let mut meta = vec![hit.lang.clone()];
@@ -288,20 +360,31 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
             }
         }
         for snippet in &hit.snippets {
-            let mut line = String::new();
-            let mut at = 0;
-            for &(a, b) in &snippet.highlights {
-                line.push_str(&snippet.text[at..a]);
-                line.push_str(s(style::MATCH));
-                line.push_str(&snippet.text[a..b]);
-                line.push_str(s(style::RESET));
-                at = b;
-            }
-            line.push_str(&snippet.text[at..]);
+            let line = marked(&snippet.text, &snippet.highlights, color, "");
             writeln!(out, "     {line}")?;
         }
     }
     Ok(())
+}
+
+/// `text` with its `highlights` in the style of matches (on a terminal),
+/// going back to the style `around` after each.
+fn marked(text: &str, highlights: &[(usize, usize)], color: bool, around: &str) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let mut line = String::with_capacity(text.len() + 16 * highlights.len());
+    let mut at = 0;
+    for &(a, b) in highlights {
+        line.push_str(&text[at..a]);
+        line.push_str(style::MATCH);
+        line.push_str(&text[a..b]);
+        line.push_str(style::RESET);
+        line.push_str(around);
+        at = b;
+    }
+    line.push_str(&text[at..]);
+    line
 }
 
 /// Prints statistics as text.

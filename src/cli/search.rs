@@ -39,9 +39,14 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words, "phrases", -exclusions, OR, title:, lang:, source:, word~, word*.
-    #[arg(required_unless_present_any = ["queries", "saved"])]
+    /// The query: words, "phrases", -exclusions, OR, title:, lang:, source:,
+    /// word~, word*; more than a dozen words are free text (no operators).
+    #[arg(required_unless_present_any = ["queries", "saved", "like"])]
     pub query: Option<String>,
+    /// Show the articles most like the article ID instead (its copies and
+    /// near-duplicates apart); --lang, --since and --until still apply.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["query", "queries", "saved", "sort"])]
+    pub like: Option<String>,
     /// Run the saved search NAME of the configuration file; the flags given
     /// here (--lang, --since, --until, --sort) replace its own.
     #[arg(long, value_name = "NAME", conflicts_with_all = ["query", "queries"])]
@@ -193,6 +198,22 @@ pub fn run(args: SearchArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr().lock();
+    if let Some(id) = &args.like {
+        let Some(like) = engine
+            .like(id, &opts)
+            .with_context(|| format!("finding the articles like {id:?}"))?
+        else {
+            bail!("--like: no article with id {id:?} in the index");
+        };
+        printer.like(&mut out, &mut err, &like)?;
+        out.flush()?;
+        std::mem::forget(engine);
+        return Ok(if like.results.total > 0 {
+            Outcome::Done
+        } else {
+            Outcome::NoMatch
+        });
+    }
     let mut found = false;
     for (qid, query) in &queries {
         let results = engine

@@ -1,7 +1,11 @@
 //! What a search answers for each article it shows: the stored article's
-//! display fields, its score and rank, snippets of its text with the query
-//! words marked, and where else the same story is (its group's other
-//! records).
+//! display fields, its score and rank, its title and snippets of its text
+//! with the query words marked, and where else the same story is (its
+//! group's other records).
+//!
+//! The title an article is shown with is chosen here, once, by
+//! [`shown_title`]: every output (the command line, JSON, the page, the
+//! feed) shows that one.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -23,7 +27,13 @@ pub struct Hit {
     pub id: String,
     /// Relevance score; `None` when sorted by date.
     pub score: Option<f32>,
-    pub title: Option<String>,
+    /// The title shown: the article's own, or the first words of its text
+    /// ([`shown_title`]).
+    pub title: String,
+    /// The title was made from the text: the article has none.
+    pub title_from_text: bool,
+    /// Byte ranges `[start, end)` of `title` that the query matched.
+    pub title_highlights: Vec<(usize, usize)>,
     pub date: Option<DateTime<Utc>>,
     pub lang: String,
     pub source: Option<String>,
@@ -41,7 +51,8 @@ pub struct Hit {
 #[derive(Debug, Clone, Serialize)]
 pub struct Similar {
     pub id: String,
-    pub title: Option<String>,
+    /// The title shown ([`shown_title`]).
+    pub title: String,
     pub date: Option<DateTime<Utc>>,
     pub source: Option<String>,
     pub url: Option<String>,
@@ -59,22 +70,44 @@ impl Similar {
 }
 
 impl Hit {
-    /// The title, or the first words of the text when there is none.
-    pub fn display_title(&self) -> String {
-        if let Some(t) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            return t.trim().to_string();
+    /// The title as HTML, escaped, with the query's matches in `<mark>`.
+    pub fn title_html(&self) -> String {
+        snippet::html(&self.title, &self.title_highlights)
+    }
+}
+
+/// Longest title made of an untitled article's first words, in characters.
+pub const TEXT_TITLE_CHARS: usize = 80;
+
+/// The title an article is shown with, whatever the query: its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownTitle {
+    pub text: String,
+    /// Made from the first words of the text: the article has no title.
+    pub from_text: bool,
+}
+
+/// The title an article is shown with, the same in every output and for
+/// every query: its own; or else the first words of its text (at most
+/// [`TEXT_TITLE_CHARS`] characters, cut after a word, with `…`); or its id
+/// when it has no text either.
+pub fn shown_title(article: &StoredArticle) -> ShownTitle {
+    if let Some(t) = article.title.as_deref().map(str::trim) {
+        if !t.is_empty() {
+            return ShownTitle {
+                text: t.to_string(),
+                from_text: false,
+            };
         }
-        let text = self.snippets.first().map_or("", |s| s.text.as_str());
-        let words: Vec<&str> = text
-            .trim_start_matches('…')
-            .split_whitespace()
-            .take(10)
-            .collect();
-        if words.is_empty() {
-            self.id.clone()
+    }
+    let words = snippet::first_words(&article.text(), TEXT_TITLE_CHARS);
+    ShownTitle {
+        text: if words.is_empty() {
+            article.id.clone()
         } else {
-            format!("{}…", words.join(" ").trim_end_matches('…'))
-        }
+            words
+        },
+        from_text: true,
     }
 }
 
@@ -105,8 +138,8 @@ pub(crate) fn read(
             .map(|m| {
                 let other = StoredArticle::load(searcher, fields, m.addr)?;
                 Ok(Similar {
+                    title: shown_title(&other).text,
                     id: other.id,
-                    title: other.title,
                     date: other.date,
                     source: other.source,
                     url: other.url,
@@ -115,15 +148,22 @@ pub(crate) fn read(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let snippets = match highlighter.as_deref_mut() {
-            Some(highlighter) if shape.count > 0 => snippets(&article, highlighter, shape),
-            _ => Vec::new(),
+        let title = shown_title(&article);
+        let (snippets, title_highlights) = match highlighter.as_deref_mut() {
+            _ if shape.count == 0 => (Vec::new(), Vec::new()),
+            Some(highlighter) => (
+                snippets(&article, highlighter, shape),
+                highlighter.ranges(&title.text, &article.lang),
+            ),
+            None => (opening(&article, shape), Vec::new()),
         };
         hits.push(Hit {
             rank: first_rank + i,
             id: article.id,
             score,
-            title: article.title,
+            title: title.text,
+            title_from_text: title.from_text,
+            title_highlights,
             date: article.date,
             lang: article.lang,
             source: article.source,
@@ -137,7 +177,7 @@ pub(crate) fn read(
 }
 
 /// The fragments of the article's text around the query words; without
-/// any, its first words (or its title's, when it has no text).
+/// any, its [`opening`].
 fn snippets(
     article: &StoredArticle,
     highlighter: &mut Highlighter,
@@ -145,14 +185,22 @@ fn snippets(
 ) -> Vec<Snippet> {
     let text = article.text();
     let ranges = highlighter.ranges(&text, &article.lang);
-    let mut out = snippet::fragments(&text, &ranges, shape.count, shape.chars);
+    let out = snippet::fragments(&text, &ranges, shape.count, shape.chars);
     if out.is_empty() {
-        let fallback = if text.trim().is_empty() {
-            article.title.as_deref().unwrap_or_default()
-        } else {
-            &text
-        };
-        out.extend(snippet::lead(fallback, shape.chars));
+        opening(article, shape)
+    } else {
+        out
     }
-    out
+}
+
+/// The first words of the article's text, as one fragment (its title's,
+/// when it has no text).
+fn opening(article: &StoredArticle, shape: SnippetShape) -> Vec<Snippet> {
+    let text = article.text();
+    let from = if text.trim().is_empty() {
+        article.title.as_deref().unwrap_or_default()
+    } else {
+        &text
+    };
+    snippet::lead(from, shape.chars).into_iter().collect()
 }

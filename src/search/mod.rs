@@ -13,6 +13,7 @@
 //! - [`grouping`]: near-duplicate articles shown as one hit;
 //! - [`hits`] and [`snippet`]: what each hit shows;
 //! - [`facets`]: counts per language, source and month;
+//! - [`similar`]: the articles most like a given one ("more like this");
 //! - [`suggest`]: "did you mean", when nothing was found;
 //! - [`translate`]: query words also searched as their translations.
 //! - [`when`]: the dates a search is limited by, calendar or relative.
@@ -27,6 +28,7 @@ pub mod hits;
 pub mod presence;
 pub mod query;
 pub mod ranking;
+pub mod similar;
 pub mod snippet;
 pub mod suggest;
 pub mod translate;
@@ -34,3 +36,4 @@ pub mod when;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};
 pub use hits::{Hit, Similar};
+pub use similar::LikeArticles;

@@ -11,7 +11,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use crate::analysis;
 use crate::analysis::lang::Language;
@@ -34,18 +34,23 @@ pub struct Snippet {
 impl Snippet {
     /// The fragment as HTML: text escaped, matches inside `<mark>`.
     pub fn html(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + 16 * self.highlights.len());
-        let mut at = 0;
-        for &(s, e) in &self.highlights {
-            escape_into(&self.text[at..s], &mut out);
-            out.push_str("<mark>");
-            escape_into(&self.text[s..e], &mut out);
-            out.push_str("</mark>");
-            at = e;
-        }
-        escape_into(&self.text[at..], &mut out);
-        out
+        html(&self.text, &self.highlights)
     }
+}
+
+/// `text` as HTML: escaped, the byte ranges `highlights` inside `<mark>`.
+pub fn html(text: &str, highlights: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + 16 * highlights.len());
+    let mut at = 0;
+    for &(s, e) in highlights {
+        escape_into(&text[at..s], &mut out);
+        out.push_str("<mark>");
+        escape_into(&text[s..e], &mut out);
+        out.push_str("</mark>");
+        at = e;
+    }
+    escape_into(&text[at..], &mut out);
+    out
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -72,20 +77,43 @@ fn escape_into(text: &str, out: &mut String) {
 type ChainKey = &'static str;
 /// Key of the exact (tech-name) chain.
 const EXACT_KEY: ChainKey = "#exact";
+/// Key of the neutral chain.
+const NEUTRAL_KEY: ChainKey = "";
+
+/// Terms that match only next to each other, as a phrase does: each with
+/// its position relative to the first (a dropped stop word leaves a gap).
+#[derive(Debug)]
+struct Sequence {
+    /// The chain whose tokens it is made of.
+    chain: ChainKey,
+    /// Only in articles of this language (a translation looked up in the
+    /// neutral fields), or in any.
+    lang: Option<&'static str>,
+    terms: Vec<(usize, String)>,
+}
 
 /// Finds the words of a text that a query matched.
+///
+/// It mirrors what [`ranking`](super::ranking) looks each atom up as, so
+/// that a marked word is one that matched: a phrase is marked only where
+/// its words stand together, a word that some language drops as a stop word
+/// is not marked through the neutral chain (where it is not looked up), and
+/// a name is marked in the form it was looked up in.
 pub struct Highlighter {
     analyzers: HashMap<ChainKey, TextAnalyzer>,
     languages: HashMap<ChainKey, &'static Language>,
+    /// Single terms, per chain.
     terms: HashMap<ChainKey, HashSet<String>>,
+    sequences: Vec<Sequence>,
     fuzzy: Vec<(String, u8)>,
     prefixes: Vec<String>,
 }
 
 impl Highlighter {
     /// Prepares highlighting of `query` for articles in `languages`. Atoms
-    /// listed in `exact` (as displayed) were searched as names: only their
-    /// whole form is highlighted (`C++`, never the `C` of it).
+    /// listed in `exact` (as displayed) were searched as names: only the
+    /// form they were looked up in is highlighted (`C++`, never the `C` of
+    /// it).
     pub fn new(
         query: &ParsedQuery,
         languages: &[&'static Language],
@@ -95,25 +123,20 @@ impl Highlighter {
             analyzers: HashMap::default(),
             languages: HashMap::default(),
             terms: HashMap::default(),
+            sequences: Vec::new(),
             fuzzy: Vec::new(),
             prefixes: Vec::new(),
         };
-        h.analyzers.insert("", analysis::analyzer(None));
+        h.analyzers.insert(NEUTRAL_KEY, analysis::analyzer(None));
         h.analyzers.insert(EXACT_KEY, analysis::exact());
         for &l in languages.iter().filter(|l| l.has_chain()) {
             h.analyzers.insert(l.code, analysis::analyzer(Some(l)));
             h.languages.insert(l.code, l);
         }
-        let keys: Vec<ChainKey> = h
-            .analyzers
-            .keys()
-            .copied()
-            .filter(|k| *k != EXACT_KEY)
-            .collect();
+        let codes: Vec<ChainKey> = h.languages.keys().copied().collect();
         for atom in query.atoms() {
             if exact.contains(&atom.to_string()) {
-                let terms = h.analyze(EXACT_KEY, atom.text());
-                h.terms.entry(EXACT_KEY).or_default().extend(terms);
+                h.add_name(atom.text());
                 continue;
             }
             match atom {
@@ -122,8 +145,8 @@ impl Highlighter {
                     modifier: Modifier::Fuzzy(d),
                     ..
                 } => {
-                    for t in h.analyze("", text) {
-                        h.fuzzy.push((t, *d));
+                    for t in h.analyze(NEUTRAL_KEY, text) {
+                        h.fuzzy.push((t.text, *d));
                     }
                 }
                 Atom::Word {
@@ -131,14 +154,23 @@ impl Highlighter {
                     modifier: Modifier::Prefix,
                     ..
                 } => {
-                    for t in h.analyze("", text) {
-                        h.prefixes.push(t);
+                    for t in h.analyze(NEUTRAL_KEY, text) {
+                        h.prefixes.push(t.text);
                     }
                 }
                 _ => {
-                    for &key in &keys {
-                        let terms = h.analyze(key, atom.text());
-                        h.terms.entry(key).or_default().extend(terms);
+                    let text = atom.text();
+                    // As ranking does: a word some language drops is not
+                    // looked up unstemmed.
+                    let stop = matches!(atom, Atom::Word { .. })
+                        && codes.iter().any(|&c| h.analyze(c, text).is_empty());
+                    if !stop {
+                        let tokens = h.analyze(NEUTRAL_KEY, text);
+                        h.add(NEUTRAL_KEY, None, tokens);
+                    }
+                    for &code in &codes {
+                        let tokens = h.analyze(code, text);
+                        h.add(code, None, tokens);
                     }
                 }
             }
@@ -146,27 +178,71 @@ impl Highlighter {
         h
     }
 
+    /// A name, as ranking looks it up: its compounds as written (`C++`),
+    /// or its plain words in the neutral chain (`5G`, and `Wi-Fi 7`, whose
+    /// words must stand together).
+    fn add_name(&mut self, text: &str) {
+        let tokens = self.analyze(EXACT_KEY, text);
+        let compounds: Vec<Token> = tokens
+            .iter()
+            .filter(|t| analysis::is_compound(&t.text))
+            .cloned()
+            .collect();
+        let words = self.analyze(NEUTRAL_KEY, text);
+        if !compounds.is_empty() && (compounds.len() == tokens.len() || words.is_empty()) {
+            self.add(EXACT_KEY, None, compounds);
+        } else {
+            self.add(NEUTRAL_KEY, None, words);
+        }
+    }
+
     /// Also highlights `text`, a translation of query words into
-    /// `language`, in the articles of that language.
+    /// `language`, in the articles of that language: through its chain, or
+    /// as written when the chain drops one of its words (as ranking does).
     pub fn add_translation(&mut self, language: &str, text: &str) {
         let Some(key) = self.languages.get(language).map(|l| l.code) else {
             return;
         };
-        let terms = self.analyze(key, text);
-        self.terms.entry(key).or_default().extend(terms);
+        let words = self.analyze(NEUTRAL_KEY, text);
+        let tokens = self.analyze(key, text);
+        if !tokens.is_empty() && tokens.len() == words.len() {
+            self.add(key, None, tokens);
+        } else {
+            self.add(NEUTRAL_KEY, Some(key), words);
+        }
     }
 
-    fn analyze(&mut self, key: ChainKey, text: &str) -> Vec<String> {
+    /// Marks `tokens` of the chain `key`: one alone wherever it is, several
+    /// only together.
+    fn add(&mut self, key: ChainKey, lang: Option<&'static str>, tokens: Vec<Token>) {
+        match tokens.as_slice() {
+            [] => {}
+            [one] if lang.is_none() => {
+                self.terms.entry(key).or_default().insert(one.text.clone());
+            }
+            [first, ..] => {
+                let from = first.position;
+                self.sequences.push(Sequence {
+                    chain: key,
+                    lang,
+                    terms: tokens
+                        .iter()
+                        .map(|t| (t.position - from, t.text.clone()))
+                        .collect(),
+                });
+            }
+        }
+    }
+
+    fn analyze(&mut self, key: ChainKey, text: &str) -> Vec<Token> {
         let analyzer = self.analyzers.get_mut(key).expect("chain prepared");
         analysis::analyze(analyzer, text)
-            .into_iter()
-            .map(|t| t.text)
-            .collect()
     }
 
     /// True when there is nothing to highlight.
     pub fn is_empty(&self) -> bool {
         self.terms.values().all(HashSet::is_empty)
+            && self.sequences.is_empty()
             && self.fuzzy.is_empty()
             && self.prefixes.is_empty()
     }
@@ -174,22 +250,29 @@ impl Highlighter {
     /// Byte ranges of `text` that match, for an article in `language`.
     pub fn ranges(&mut self, text: &str, language: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        let mut keys = vec!["", EXACT_KEY];
-        if self.languages.contains_key(language) {
-            let key = self.languages[language].code;
-            keys.push(key);
+        let mut keys = vec![NEUTRAL_KEY, EXACT_KEY];
+        if let Some(l) = self.languages.get(language) {
+            keys.push(l.code);
         }
         for key in keys {
+            let empty = HashSet::default();
+            let terms = self.terms.get(key).unwrap_or(&empty);
+            let sequences: Vec<&Sequence> = self
+                .sequences
+                .iter()
+                .filter(|s| s.chain == key && s.lang.is_none_or(|l| l == language))
+                .collect();
+            let neutral = key == NEUTRAL_KEY;
+            let loose = neutral && !(self.prefixes.is_empty() && self.fuzzy.is_empty());
+            if terms.is_empty() && sequences.is_empty() && !loose {
+                continue;
+            }
             let Some(analyzer) = self.analyzers.get_mut(key) else {
                 continue;
             };
-            let empty = HashSet::default();
-            let terms = self.terms.get(key).unwrap_or(&empty);
-            let neutral = key.is_empty();
-            if !neutral && terms.is_empty() {
-                continue;
-            }
             let (prefixes, fuzzy) = (&self.prefixes, &self.fuzzy);
+            // Tokens are kept only when a phrase has to be found among them.
+            let mut tokens: Vec<Token> = Vec::new();
             analysis::for_each_token(analyzer, text, |token| {
                 let hit = terms.contains(&token.text)
                     || (neutral
@@ -200,10 +283,50 @@ impl Highlighter {
                 if hit && token.offset_from < token.offset_to {
                     out.push((token.offset_from, token.offset_to));
                 }
+                if !sequences.is_empty() {
+                    tokens.push(token.clone());
+                }
             });
+            for sequence in sequences {
+                out.extend(find_sequence(&tokens, sequence));
+            }
         }
         join_elisions(text, merge(out))
     }
+}
+
+/// Where the terms of `sequence` stand at their relative positions among
+/// `tokens`: the span from the first to the last of them, each time.
+fn find_sequence(tokens: &[Token], sequence: &Sequence) -> Vec<(usize, usize)> {
+    let Some((_, first)) = sequence.terms.first() else {
+        return Vec::new();
+    };
+    // A chain may put several tokens at one position.
+    let mut at: HashMap<usize, Vec<&Token>> = HashMap::default();
+    for t in tokens {
+        at.entry(t.position).or_default().push(t);
+    }
+    let mut out = Vec::new();
+    for start in tokens.iter().filter(|t| &t.text == first) {
+        let found: Option<Vec<&Token>> = sequence
+            .terms
+            .iter()
+            .map(|(rel, term)| {
+                at.get(&(start.position + rel))?
+                    .iter()
+                    .copied()
+                    .find(|t| &t.text == term)
+            })
+            .collect();
+        if let Some(found) = found {
+            let from = found.iter().map(|t| t.offset_from).min().unwrap_or(0);
+            let to = found.iter().map(|t| t.offset_to).max().unwrap_or(0);
+            if from < to {
+                out.push((from, to));
+            }
+        }
+    }
+    out
 }
 
 /// Joins two highlights separated only by an apostrophe, so that a word
@@ -299,6 +422,31 @@ pub fn lead(text: &str, width: usize) -> Option<Snippet> {
     }
     let (_, end) = expand(text, (start, start), width.max(20), start);
     Some(build(text, start, end, &[]))
+}
+
+/// The first words of `text`, white space folded, at most `max`
+/// characters: cut after a word, with `…`, when there is more (inside the
+/// first word only when it alone is longer).
+pub fn first_words(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        let space = usize::from(!out.is_empty());
+        if chars + space + len > max {
+            if out.is_empty() {
+                out.extend(word.chars().take(max));
+            }
+            out.push_str(ELLIPSIS);
+            return out;
+        }
+        if space == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += space + len;
+    }
+    out
 }
 
 /// Widens `core` to about `width` bytes, at word boundaries, never before `floor`.
@@ -437,6 +585,15 @@ mod tests {
             s.html(),
             "&lt;script&gt;x&lt;/script&gt; &amp; <mark>ok</mark>"
         );
+    }
+
+    #[test]
+    fn first_words_cut_after_a_word() {
+        let text = "Meta recrute  activement\ndes talents en intelligence artificielle";
+        assert_eq!(first_words(text, 26), "Meta recrute activement…");
+        assert_eq!(first_words(text, 200), "Meta recrute activement des talents en intelligence artificielle");
+        assert_eq!(first_words("Anticonstitutionnellement", 5), "Antic…");
+        assert_eq!(first_words(" \n", 10), "");
     }
 
     #[test]

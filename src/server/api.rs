@@ -1,4 +1,5 @@
-//! The JSON API: search, one article, statistics and the health check.
+//! The JSON API: search, one article and the articles like it, statistics
+//! and the health check.
 //!
 //! A hit here is exactly a line of `veille search --json` (the same
 //! [`JsonHit`]), so scripts can move between the two without change.
@@ -11,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::article::{self, StoredArticle};
+use super::article;
 use super::error::ApiError;
 use super::params::{Endpoint, SearchParams};
 use super::AppState;
-use crate::render::{self, JsonHit};
+use crate::render::{self, JsonHit, JsonSimilar};
 use crate::search::facets::Facets;
 use crate::search::translate::Translated;
 use crate::search::Results;
@@ -97,18 +98,73 @@ pub async fn search(
     Ok(Json(body).into_response())
 }
 
-/// `GET /api/articles/{id}`: the whole stored article.
+/// What follows an article's id in the path of the articles like it.
+pub const SIMILAR_SUFFIX: &str = "/similar";
+
+/// The body of a `/api/articles/{id}/similar` answer.
+#[derive(Debug, Serialize)]
+pub struct SimilarResponse<'a> {
+    /// The article the hits are like.
+    pub id: &'a str,
+    pub title: &'a str,
+    /// Number of articles sharing some of its telling words (all pages).
+    pub total: usize,
+    pub took_ms: f64,
+    pub offset: usize,
+    pub limit: usize,
+    /// The other articles, closest first: hits as `/api/search` gives them.
+    pub hits: Vec<JsonHit<'a>>,
+    /// The article's copies and near-duplicates: the same story, kept apart.
+    pub near_duplicates: Vec<JsonSimilar<'a>>,
+}
+
+/// `GET /api/articles/{id}`: the whole stored article; and
+/// `GET /api/articles/{id}/similar?limit=&offset=&lang=&since=&until=`:
+/// the articles most like it. Ids may hold slashes, so both share one
+/// route: a path ending in `/similar` is the whole id when an article has
+/// it, and the articles like the rest otherwise.
 pub async fn article(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<StoredArticle>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let wanted = id.clone();
     let found = state
         .blocking(move |engine| article::by_id(engine, &wanted))
         .await?;
-    found
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no article with id {id:?}")))
+    match (found, id.strip_suffix(SIMILAR_SUFFIX)) {
+        (Some(a), _) => Ok(Json(a).into_response()),
+        (None, Some(of)) if !of.is_empty() => similar(state, of.to_string(), raw.as_deref()).await,
+        (None, _) => Err(ApiError::NotFound(format!("no article with id {id:?}"))),
+    }
+}
+
+/// The articles like the article `id`.
+async fn similar(state: AppState, id: String, raw: Option<&str>) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let params = SearchParams::parse(raw, Endpoint::Api)?;
+    let options = params.options(false);
+    let wanted = id.clone();
+    let like = state
+        .blocking(move |engine| engine.like(&wanted, &options))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no article with id {id:?}")))?;
+    let body = SimilarResponse {
+        id: &like.id,
+        title: &like.title,
+        total: like.results.total,
+        took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        offset: params.offset,
+        limit: params.limit,
+        hits: like
+            .results
+            .hits
+            .iter()
+            .map(|hit| JsonHit::new(hit, None))
+            .collect(),
+        near_duplicates: like.near_duplicates.iter().map(JsonSimilar::new).collect(),
+    };
+    Ok(Json(body).into_response())
 }
 
 /// `GET /api/stats`: what `veille stats --json` prints.

@@ -4,13 +4,12 @@
 //! entries link here; `/api/articles/{id}` stays the JSON of the same
 //! article.
 //!
-//! The index keeps no table of near-duplicates: a search groups them among
-//! its hits ([`grouping`](crate::search::grouping)). This page therefore
-//! searches for the article's own title and first words and takes the
-//! group the article falls in; the same story republished shares most of
-//! its words, so it ranks among those hits.
+//! Below the article: its copies and near-duplicates, and the articles
+//! most like it, both from [`Engine::like`](crate::search::Engine::like)
+//! ("more like this"), whose JSON is `/api/articles/{id}/similar`.
 
 use axum::extract::{Path, RawQuery, State};
+use chrono::{DateTime, Utc};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{html, Markup};
@@ -21,13 +20,11 @@ use super::i18n::Msg;
 use super::page::{day, respond, whole_page, Frame, Interface};
 use super::params::{article_page_url, article_url, is_web_url, Endpoint, SearchParams};
 use super::AppState;
-use crate::search::{Engine, SearchOptions};
+use crate::search::hits::shown_title;
+use crate::search::{LikeArticles, SearchOptions};
 
-/// Words of the title and text searched for to find the article's
-/// near-duplicates.
-const QUERY_WORDS: usize = 24;
-/// Hits of that search (grouping looks at several times as many).
-const QUERY_HITS: usize = 10;
+/// Articles like this one listed under it.
+const LIKE_HITS: usize = 5;
 
 /// `GET /articles/{id}[?ui=]`
 pub async fn show(
@@ -43,17 +40,19 @@ pub async fn show(
             let Some(article) = article::by_id(engine, &wanted)? else {
                 return Ok(None);
             };
-            let similar = near_duplicates(engine, &article)?;
-            Ok(Some((article, similar)))
+            let options = SearchOptions {
+                limit: LIKE_HITS,
+                snippets: 0,
+                ..SearchOptions::default()
+            };
+            let like = engine.like(&wanted, &options)?;
+            Ok(Some((article, like)))
         })
         .await;
     let (status, title, content) = match found {
-        Ok(Some((article, similar))) => {
-            let title = article
-                .title
-                .clone()
-                .unwrap_or_else(|| iface.t(Msg::Untitled).to_string());
-            (StatusCode::OK, title, reader(iface, &article, &similar))
+        Ok(Some((article, like))) => {
+            let title = shown_title(&article).text;
+            (StatusCode::OK, title, reader(iface, &article, like.as_ref()))
         }
         Ok(None) => (
             StatusCode::NOT_FOUND,
@@ -80,58 +79,17 @@ pub async fn show(
     respond(status, whole_page(&frame, content, &nonce), &nonce)
 }
 
-/// The articles grouped with `article` when its own words are searched
-/// for, best ranked first.
-fn near_duplicates(engine: &Engine, article: &StoredArticle) -> crate::Result<Vec<StoredArticle>> {
-    // The title alone is not enough: daily reports share theirs.
-    let text = format!(
-        "{}\n{}",
-        article.title.as_deref().unwrap_or_default(),
-        article.text()
-    );
-    // Plain lowercase words: nothing the query language would read as an
-    // operator, a field or an exclusion.
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(QUERY_WORDS)
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let options = SearchOptions {
-        limit: QUERY_HITS,
-        snippets: 0,
-        ..SearchOptions::default()
-    };
-    let results = engine.search(&words.join(" "), &options)?;
-    let group = results.hits.iter().find_map(|hit| {
-        let ids = hit.similar.iter().map(|s| s.id.clone());
-        if hit.id == article.id {
-            Some(ids.collect::<Vec<String>>())
-        } else if hit.similar.iter().any(|s| s.id == article.id) {
-            let mut others = vec![hit.id.clone()];
-            others.extend(ids.filter(|id| *id != article.id));
-            Some(others)
-        } else {
-            None
-        }
-    });
-    let mut found = Vec::new();
-    for id in group.unwrap_or_default() {
-        found.extend(article::by_id(engine, &id)?);
-    }
-    Ok(found)
-}
-
-/// The article itself.
-fn reader(iface: Interface, a: &StoredArticle, similar: &[StoredArticle]) -> Markup {
+/// The article itself, then the same story elsewhere and the articles
+/// like it.
+fn reader(iface: Interface, a: &StoredArticle, like: Option<&LikeArticles>) -> Markup {
     let ui = iface.ui;
+    let (same, others) = like.map_or((&[][..], &[][..]), |l| {
+        (l.near_duplicates.as_slice(), l.results.hits.as_slice())
+    });
     let web = a.url.as_deref().filter(|u| is_web_url(u));
     html! {
         article class="reader" lang=(a.lang) {
-            h1 { (a.title.as_deref().unwrap_or(iface.t(Msg::Untitled))) }
+            h1 { (shown_title(a).text) }
             p class="meta" lang=(ui.code()) {
                 @if let Some(s) = &a.source { span class="source" { (s) } " · " }
                 @if let Some(d) = a.date { (day(ui, d)) " · " }
@@ -159,26 +117,57 @@ fn reader(iface: Interface, a: &StoredArticle, similar: &[StoredArticle]) -> Mar
                 }
             }
         }
-        @if !similar.is_empty() {
+        @if !same.is_empty() {
             section class="similar-list" aria-labelledby="similar-title" {
                 h2 id="similar-title" { (iface.t(Msg::NearDuplicates)) }
                 ul {
-                    @for s in similar {
-                        li {
-                            a href=(iface.link(&article_page_url(&s.id))) {
-                                (s.title.as_deref().unwrap_or(iface.t(Msg::Untitled)))
-                            }
-                            span class="meta" {
-                                @if let Some(src) = &s.source { " · " (src) }
-                                @if let Some(d) = s.date { " · " (day(ui, d)) }
-                            }
-                            div class="loc" { (s.url.as_deref().unwrap_or(&s.path)) }
-                        }
+                    @for s in same {
+                        (listed(iface, &s.id, &s.title, s.source.as_deref(), s.date, s.location()))
                     }
                 }
             }
         }
+        @if !others.is_empty() {
+            section class="similar-list like-list" aria-labelledby="like-title" {
+                h2 id="like-title" { (iface.t(Msg::LikeThis)) }
+                ul {
+                    @for h in others {
+                        (listed(iface, &h.id, &h.title, h.source.as_deref(), h.date, h.url.as_deref().unwrap_or(&h.path)))
+                    }
+                }
+                p class="meta" lang=(ui.code()) {
+                    a href=(similar_url(&a.id)) { (iface.t(Msg::AsJson)) }
+                }
+            }
+        }
     }
+}
+
+/// One article listed under another: its title, linking to its page here,
+/// its source, date and where it is.
+fn listed(
+    iface: Interface,
+    id: &str,
+    title: &str,
+    source: Option<&str>,
+    date: Option<DateTime<Utc>>,
+    location: &str,
+) -> Markup {
+    html! {
+        li {
+            a href=(iface.link(&article_page_url(id))) { (title) }
+            span class="meta" {
+                @if let Some(src) = source { " · " (src) }
+                @if let Some(d) = date { " · " (day(iface.ui, d)) }
+            }
+            div class="loc" { (location) }
+        }
+    }
+}
+
+/// The JSON of the articles like the article `id`.
+fn similar_url(id: &str) -> String {
+    format!("{}{}", article_url(id), super::api::SIMILAR_SUFFIX)
 }
 
 /// A text's paragraphs: the runs of lines between blank lines.

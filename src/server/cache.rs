@@ -100,14 +100,15 @@ fn approximate_bytes(results: &Results) -> u64 {
         .iter()
         .map(|h| {
             256 + h.id.len()
-                + opt(&h.title)
+                + h.title.len()
+                + 16 * h.title_highlights.len()
                 + opt(&h.source)
                 + opt(&h.url)
                 + h.path.len()
                 + h.lang.len()
                 + h.similar
                     .iter()
-                    .map(|s| 96 + s.id.len() + s.path.len() + opt(&s.url) + opt(&s.title))
+                    .map(|s| 96 + s.id.len() + s.path.len() + opt(&s.url) + s.title.len())
                     .sum::<usize>()
                 + h.snippets
                     .iter()

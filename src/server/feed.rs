@@ -28,6 +28,7 @@ use super::article::{self, StoredArticle};
 use super::error::ApiError;
 use super::params::{article_page_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
 use super::AppState;
+use crate::search::hits::shown_title;
 use crate::search::snippet;
 use crate::search::{Hit, Sort};
 
@@ -53,7 +54,7 @@ impl Entry {
     fn from_hit(hit: &Hit) -> Entry {
         Entry {
             id: hit.id.clone(),
-            title: hit.display_title(),
+            title: hit.title.clone(),
             url: hit.url.clone(),
             date: hit.date,
             source: hit.source.clone(),
@@ -72,14 +73,9 @@ impl Entry {
         let summary = snippet::lead(&text, snippet::FRAGMENT_CHARS)
             .map(|s| s.html())
             .unwrap_or_default();
-        let title = a
-            .title
-            .clone()
-            .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| a.id.clone());
         Entry {
+            title: shown_title(&a).text,
             id: a.id,
-            title,
             url: a.url,
             date: a.date,
             source: a.source,

@@ -83,10 +83,10 @@ pub enum Msg {
     Undetermined,
     // The article page.
     ReadOriginal,
-    Untitled,
     File,
     Tags,
     NearDuplicates,
+    LikeThis,
     NoArticle,
     NoArticleHint,
     AsJson,
@@ -457,10 +457,10 @@ fn english(msg: Msg) -> &'static str {
         Msg::Month => "Month",
         Msg::Undetermined => "undetermined",
         Msg::ReadOriginal => "Read the original",
-        Msg::Untitled => "(untitled)",
         Msg::File => "File",
         Msg::Tags => "Tags",
         Msg::NearDuplicates => "The same story elsewhere",
+        Msg::LikeThis => "Articles like this one",
         Msg::NoArticle => "There is no article with this id in the index.",
         Msg::NoArticleHint => {
             "It may have been removed since the link was made; try a search instead."
@@ -542,10 +542,10 @@ fn french(msg: Msg) -> &'static str {
         Msg::Month => "Mois",
         Msg::Undetermined => "indéterminée",
         Msg::ReadOriginal => "Lire l’original",
-        Msg::Untitled => "(sans titre)",
         Msg::File => "Fichier",
         Msg::Tags => "Mots-clés",
         Msg::NearDuplicates => "La même information ailleurs",
+        Msg::LikeThis => "Articles semblables",
         Msg::NoArticle => "Aucun article de l’index ne porte cet identifiant.",
         Msg::NoArticleHint => {
             "Il a peut-être été retiré depuis que le lien a été fait ; essayez plutôt une recherche."

@@ -211,6 +211,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/feed.atom", get(feed::atom))
         .route("/saved/{name}", get(saved::open))
         .route("/api/search", get(api::search))
+        // Also `/api/articles/{id}/similar` (ids may hold slashes).
         .route("/api/articles/{*id}", get(api::article))
         .route("/api/stats", get(api::stats))
         .route("/healthz", get(api::healthz))

@@ -41,6 +41,7 @@ use super::params::{
 use super::AppState;
 use crate::index::stats::Stats;
 use crate::search::facets::Facets;
+use crate::search::hits::shown_title;
 use crate::search::translate;
 use crate::search::{Hit, Results, Sort};
 
@@ -655,7 +656,7 @@ fn hit_html(iface: Interface, hit: &Hit, members: &HashMap<String, StoredArticle
     let web = hit.url.as_deref().is_some_and(is_web_url);
     html! {
         article class="hit" {
-            h2 { a href=(target(iface, &hit.id, hit.url.as_deref())) rel="noopener noreferrer" { (hit.display_title()) } }
+            h2 { a href=(target(iface, &hit.id, hit.url.as_deref())) rel="noopener noreferrer" { (PreEscaped(hit.title_html())) } }
             div class="meta" {
                 (ui.language_name(&hit.lang))
                 @if let Some(d) = hit.date { " · " (day(ui, d)) }
@@ -691,7 +692,7 @@ fn member(iface: Interface, id: &str, article: Option<&StoredArticle>, same_text
         Some(a) => html! {
             li {
                 a href=(target(iface, id, a.url.as_deref())) rel="noopener noreferrer" {
-                    (a.title.as_deref().unwrap_or(iface.t(Msg::Untitled)))
+                    (shown_title(a).text)
                 }
                 span class="meta" {
                     @if let Some(s) = &a.source { " · " (s) }
