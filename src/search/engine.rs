@@ -239,8 +239,9 @@ impl Engine {
         }
 
         // Translations between two languages of the index, towards one
-        // that is searched.
-        let spans = if opts.translate {
+        // that is searched; none for free text, which is looked for as
+        // written (a pasted paragraph).
+        let spans = if opts.translate && !parsed.free_text {
             let searched: Vec<&str> = languages.iter().map(|l| l.code).collect();
             let mut held = BTreeSet::new();
             for code in &present {

@@ -376,20 +376,29 @@ fn parse_free_text(input: &str) -> ParsedQuery {
             }]);
         }
     }
-    if !unapplied.is_empty() {
-        // As typed, less the punctuation of the sentence after them.
-        let mut named: Vec<&str> = unapplied
-            .iter()
-            .take(NAMED_PIECES)
-            .map(|p| p.trim_end_matches([',', ';', '.', ':']))
-            .collect();
-        if unapplied.len() > NAMED_PIECES {
-            named.push("…");
-        }
+    // Quotation marks are named once, the other pieces as typed (less the
+    // punctuation of the sentence after them).
+    let quoted = unapplied.iter().any(|p| p.contains('"'));
+    let mut named: Vec<&str> = unapplied
+        .iter()
+        .filter(|p| !p.contains('"'))
+        .take(NAMED_PIECES)
+        .map(|p| p.trim_end_matches([',', ';', '.', ':']))
+        .collect();
+    if unapplied.iter().filter(|p| !p.contains('"')).count() > NAMED_PIECES {
+        named.push("…");
+    }
+    let mut what = Vec::new();
+    if !named.is_empty() {
+        what.push(format!("{} searched as words", named.join(", ")));
+    }
+    if quoted {
+        what.push("quotation marks make no phrase".to_string());
+    }
+    if !what.is_empty() {
         out.warnings.push(format!(
-            "more than {FREE_TEXT_WORDS} words: read as free text, no operator applied \
-             ({} searched as words)",
-            named.join(", ")
+            "more than {FREE_TEXT_WORDS} words: read as free text, no operator applied ({})",
+            what.join("; ")
         ));
     }
     out
@@ -398,13 +407,14 @@ fn parse_free_text(input: &str) -> ParsedQuery {
 /// Whether a piece of text would be an operator in a short query: an
 /// exclusion, a quotation mark, OR or NOT, a field, a fuzzy or prefix mark.
 fn looks_like_operator(piece: &str) -> bool {
-    let field = piece
-        .split_once(':')
-        .is_some_and(|(name, value)| FIELDS.contains(&name.to_lowercase().as_str()) && !value.is_empty());
+    let field = piece.split_once(':').is_some_and(|(name, value)| {
+        FIELDS.contains(&name.to_lowercase().as_str()) && !value.is_empty()
+    });
     let modifier = piece.len() > 1
-        && (piece.ends_with('*') || piece.rsplit_once('~').is_some_and(|(w, d)| {
-            !w.is_empty() && d.chars().all(|c| c.is_ascii_digit())
-        }));
+        && (piece.ends_with('*')
+            || piece
+                .rsplit_once('~')
+                .is_some_and(|(w, d)| !w.is_empty() && d.chars().all(|c| c.is_ascii_digit())));
     (piece.len() > 1 && piece.starts_with('-'))
         || piece.contains('"')
         || matches!(piece, "OR" | "NOT" | "|" | "||")
@@ -731,7 +741,8 @@ mod tests {
 
     #[test]
     fn the_operators_applied_are_named() {
-        let q = parse(r#"cloud -80 "open source" OpenAI OR Anthropic title:Meta lang:fr source:Wire"#);
+        let q =
+            parse(r#"cloud -80 "open source" OpenAI OR Anthropic title:Meta lang:fr source:Wire"#);
         assert_eq!(
             q.warnings,
             [
@@ -746,9 +757,8 @@ mod tests {
 
     #[test]
     fn more_than_a_dozen_words_are_free_text() {
-        let words = |q: &ParsedQuery| -> Vec<String> {
-            q.atoms().map(|a| a.text().to_string()).collect()
-        };
+        let words =
+            |q: &ParsedQuery| -> Vec<String> { q.atoms().map(|a| a.text().to_string()).collect() };
         // Twelve words: still the query language.
         let twelve = "a b c d e f g h i j k -Tous";
         let q = parse(twelve);
@@ -763,8 +773,23 @@ mod tests {
         assert_eq!(
             words(&q),
             [
-                "Le", "prix", "baisse", "de", "80", "Tous", "les", "modèles,", "dit", "Jean-Paul,",
-                "OR", "title:ventes", "lang:fr", "Zukerberg", "semi", "NOT", "fin."
+                "Le",
+                "prix",
+                "baisse",
+                "de",
+                "80",
+                "Tous",
+                "les",
+                "modèles,",
+                "dit",
+                "Jean-Paul,",
+                "OR",
+                "title:ventes",
+                "lang:fr",
+                "Zukerberg",
+                "semi",
+                "NOT",
+                "fin."
             ]
         );
         assert!(q.groups.iter().all(|g| g.len() == 1));
@@ -781,11 +806,13 @@ mod tests {
             q.warnings,
             [format!(
                 "more than {FREE_TEXT_WORDS} words: read as free text, no operator applied \
-                 (-80, \"Tous, modèles\", OR, title:ventes, … searched as words)"
+                 (-80, OR, title:ventes, lang:fr, Zukerberg~, … searched as words; \
+                 quotation marks make no phrase)"
             )]
         );
         // No operator-looking piece: no warning; no phrase bound either.
-        let mut q = parse("le nouveau iPhone 15 arrive en France avec une puce plus rapide et moins chère");
+        let mut q =
+            parse("le nouveau iPhone 15 arrive en France avec une puce plus rapide et moins chère");
         assert!(q.free_text && q.warnings.is_empty());
         bind_versions(&mut q);
         assert!(q.atoms().all(|a| matches!(a, Atom::Word { .. })));
