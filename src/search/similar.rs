@@ -24,14 +24,15 @@ use crate::index::document::StoredArticle;
 use crate::index::schema::{Fields, TextFields};
 use crate::search::engine::{Engine, Results, SearchOptions, MAX_LIMIT};
 use crate::search::filters::{self, Filters};
-use crate::search::hits::{self, Similar, SnippetShape};
 use crate::search::grouping;
+use crate::search::hits::{self, Similar, SnippetShape};
 
 /// Terms of the article that the query looks for (tantivy's default; more
 /// terms reach further from the article's subject, fewer miss rewordings).
 const MAX_TERMS: usize = 25;
 /// A term must be in at least this many articles, the article itself
-/// included: a word no other article has finds nothing.
+/// included (a word no other article has finds nothing), and as many more
+/// as the article has copies and near-duplicates.
 const MIN_ARTICLES: u64 = 2;
 /// Terms shorter than this many characters are left out (`l`, `d` of an
 /// elision, single digits).
@@ -68,43 +69,58 @@ impl Engine {
             return Ok(None);
         };
         let article = StoredArticle::load(&searcher, fields, address)?;
-        let mlt = terms_query(fields, &article);
         let shown = hits::shown_title(&article);
-
         let langs: Vec<String> = opts.langs.iter().map(|l| l.to_lowercase()).collect();
         let restrictions = Filters {
             langs: &langs,
             since: opts.since,
             until: opts.until,
             ..Filters::default()
-        }
-        .queries(fields);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = restrictions
-            .into_iter()
-            .map(|q| {
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        clauses.push((
-            Occur::MustNot,
-            filters::term(Term::from_field_text(fields.id, &article.id)),
-        ));
-        clauses.push((Occur::Must, Box::new(mlt)));
-        let query = BooleanQuery::new(clauses);
-
-        // The article leads the candidates, so that grouping puts its own
-        // copies and near-duplicates in its group, whatever the filters.
+        };
         let wanted = opts.offset + opts.limit;
-        let top = TopDocs::with_limit(grouping::candidates(wanted + 1)).order_by_score();
-        let (found, total) = searcher.search(&query, &(top, Count))?;
-        let mut docs = vec![(None, address)];
-        docs.extend(found.into_iter().map(|(score, addr)| (Some(score), addr)));
-        let mut page = grouping::page(&searcher, &docs, 0, wanted + 1)?.into_iter();
-        let own = page.next().map(|(_, members)| members).unwrap_or_default();
-        let page: Vec<_> = page.skip(opts.offset).take(opts.limit).collect();
+        let mut min_articles = MIN_ARTICLES;
+        let (total, own, page) = loop {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = restrictions
+                .queries(fields)
+                .into_iter()
+                .map(|q| {
+                    (
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push((
+                Occur::MustNot,
+                filters::term(Term::from_field_text(fields.id, &article.id)),
+            ));
+            let mlt = terms_query(fields, &article, min_articles);
+            clauses.push((Occur::Must, Box::new(mlt)));
+            let query = BooleanQuery::new(clauses);
+
+            // The article leads the candidates, so that grouping puts its
+            // own copies and near-duplicates in its group, whatever the
+            // filters.
+            let top = TopDocs::with_limit(grouping::candidates(wanted + 1)).order_by_score();
+            let (found, total) = searcher.search(&query, &(top, Count))?;
+            let mut docs = vec![(None, address)];
+            docs.extend(found.into_iter().map(|(score, addr)| (Some(score), addr)));
+            let mut page = grouping::page(&searcher, &docs, 0, wanted + 1)?.into_iter();
+            let own = page.next().map(|(_, members)| members).unwrap_or_default();
+            // A term that only the story's own versions share tells
+            // nothing about other articles, yet it is the rarest, so the
+            // first it would pick: ask again without such terms.
+            let versions = MIN_ARTICLES + own.len() as u64;
+            if versions > min_articles {
+                min_articles = versions;
+                continue;
+            }
+            break (
+                total,
+                own,
+                page.skip(opts.offset).take(opts.limit).collect(),
+            );
+        };
 
         // The article's group, read as a hit's "also at" records are.
         let own = hits::read(
@@ -170,7 +186,7 @@ fn chains(fields: &Fields, article: &StoredArticle) -> Vec<(TextFields, TextAnal
 /// telling terms, each weighted by how telling it is (tantivy picks them
 /// when the query is weighed). The text is handed over already analysed:
 /// an index opened for searching has no analyzers registered.
-fn terms_query(fields: &Fields, article: &StoredArticle) -> MoreLikeThisQuery {
+fn terms_query(fields: &Fields, article: &StoredArticle, min_articles: u64) -> MoreLikeThisQuery {
     let text = article.text();
     let mut values: Vec<(Field, Vec<OwnedValue>)> = Vec::new();
     for (tf, mut analyzer) in chains(fields, article) {
@@ -186,7 +202,7 @@ fn terms_query(fields: &Fields, article: &StoredArticle) -> MoreLikeThisQuery {
         values.push((tf.body, vec![analysed(&text)]));
     }
     MoreLikeThisQuery::builder()
-        .with_min_doc_frequency(MIN_ARTICLES)
+        .with_min_doc_frequency(min_articles)
         .with_min_term_frequency(1)
         .with_max_query_terms(MAX_TERMS)
         .with_min_word_length(MIN_TERM_CHARS)
