@@ -230,7 +230,8 @@ impl Printer {
             }
             Printer::Json | Printer::Trec => {
                 if !like.near_duplicates.is_empty() {
-                    let ids: Vec<&str> = like.near_duplicates.iter().map(|s| s.id.as_str()).collect();
+                    let ids: Vec<&str> =
+                        like.near_duplicates.iter().map(|s| s.id.as_str()).collect();
                     writeln!(
                         err,
                         "note: the same story as {}, left out: {}",

@@ -587,11 +587,41 @@ mod tests {
         );
     }
 
+    /// The marked parts of `text` for `query`, in a French article of an
+    /// index in French and English.
+    fn marks(query: &str, text: &str) -> Vec<String> {
+        use crate::analysis::lang;
+        use crate::search::query::parse;
+        let languages = [lang::lookup("fr").unwrap(), lang::lookup("en").unwrap()];
+        let names: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut h = Highlighter::new(&parse(query), &languages, &names);
+        h.ranges(text, "fr")
+            .into_iter()
+            .map(|(s, e)| text[s..e].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn only_what_matched_is_marked() {
+        let text = "Les prix de la mémoire vive et de la mémoire flash: Meta recrute";
+        // A phrase where its words stand together, as one mark.
+        assert_eq!(marks("\"mémoire vive\"", text), ["mémoire vive"]);
+        // Words alone, each wherever it is.
+        assert_eq!(marks("mémoire", text), ["mémoire", "mémoire"]);
+        // A word French drops is not looked up, so not marked.
+        assert_eq!(marks("les prix", text), ["prix"]);
+        // A stemmed form matches, and is marked.
+        assert_eq!(marks("recrutement", text), ["recrute"]);
+    }
+
     #[test]
     fn first_words_cut_after_a_word() {
         let text = "Meta recrute  activement\ndes talents en intelligence artificielle";
         assert_eq!(first_words(text, 26), "Meta recrute activement…");
-        assert_eq!(first_words(text, 200), "Meta recrute activement des talents en intelligence artificielle");
+        assert_eq!(
+            first_words(text, 200),
+            "Meta recrute activement des talents en intelligence artificielle"
+        );
         assert_eq!(first_words("Anticonstitutionnellement", 5), "Antic…");
         assert_eq!(first_words(" \n", 10), "");
     }

@@ -9,9 +9,9 @@
 //! ("more like this"), whose JSON is `/api/articles/{id}/similar`.
 
 use axum::extract::{Path, RawQuery, State};
-use chrono::{DateTime, Utc};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::article::{self, StoredArticle};
@@ -52,7 +52,11 @@ pub async fn show(
     let (status, title, content) = match found {
         Ok(Some((article, like))) => {
             let title = shown_title(&article).text;
-            (StatusCode::OK, title, reader(iface, &article, like.as_ref()))
+            (
+                StatusCode::OK,
+                title,
+                reader(iface, &article, like.as_ref()),
+            )
         }
         Ok(None) => (
             StatusCode::NOT_FOUND,
