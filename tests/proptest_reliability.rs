@@ -275,7 +275,7 @@ fn answers(index: &Path) -> Answers {
             let mut hits: Vec<(String, String)> = results
                 .hits
                 .iter()
-                .map(|h| (h.id.clone(), h.title.clone().unwrap_or_default()))
+                .map(|h| (h.id.clone(), h.title.clone()))
                 .collect();
             hits.sort();
             (q, (results.total, hits))

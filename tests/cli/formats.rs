@@ -85,10 +85,11 @@ fn every_format_is_indexed_with_its_metadata() {
     assert_eq!(hits[0]["title"], "Les puces photoniques arrivent");
     assert_eq!(hits[0]["lang"], "fr");
     assert!(hits[0]["path"].as_str().unwrap().ends_with("titled.txt"));
-    // txt without one: no title, the snippet still shows
+    // txt without one: its first words stand for it, the snippet still shows
     let hits = f.search("zones blanches", &[]);
     assert_eq!(hits.len(), 1);
-    assert!(hits[0]["title"].is_null());
+    assert_eq!(hits[0]["title_from_text"], true);
+    assert!(TXT_UNTITLED.starts_with(hits[0]["title"].as_str().unwrap().trim_end_matches('…')));
     assert!(!hits[0]["snippets"].as_array().unwrap().is_empty());
 
     // markdown, YAML front matter

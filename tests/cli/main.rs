@@ -8,6 +8,7 @@ mod common;
 mod configuration;
 mod formats;
 mod incremental;
+mod pasted;
 mod quality;
 mod relative_dates;
 mod same_text;

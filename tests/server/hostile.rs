@@ -64,7 +64,9 @@ async fn the_page_shows_the_hostile_article_as_text() {
             "{url}"
         );
         assert!(
-            body.contains("<mark>Zebra</mark> exploit &lt;script&gt;window.__pwned=1&lt;/script&gt; spreads"),
+            body.contains(
+                "<mark>Zebra</mark> exploit &lt;script&gt;window.__pwned=1&lt;/script&gt; spreads"
+            ),
             "{url}"
         );
         assert!(body.contains("Evil &lt;b&gt;Wire&lt;/b&gt;"), "{url}");

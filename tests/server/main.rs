@@ -12,6 +12,7 @@ mod fixtures;
 mod freshness;
 mod hostile;
 mod lifecycle;
+mod like_this;
 mod page;
 mod reading;
 mod reading_in_a_browser;

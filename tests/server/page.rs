@@ -120,7 +120,10 @@ async fn the_fragment_for_search_as_you_type_is_only_the_results() {
     assert!(!frag.contains("<html"));
     assert!(!frag.contains("<script"));
     assert!(frag.contains("<mark>"), "{frag}");
-    assert!(frag.contains("Rust drivers land in the Linux <mark>kernel</mark>"), "{frag}");
+    assert!(
+        frag.contains("Rust drivers land in the Linux <mark>kernel</mark>"),
+        "{frag}"
+    );
     let (status, frag) = get(&server.url("/?q=cloud&limit=-1&partial=1")).await;
     assert_eq!(status, 400);
     assert!(!frag.contains("<html"));

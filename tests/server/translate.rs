@@ -74,7 +74,10 @@ async fn the_page_shows_the_note_and_switches_translations_off_and_on() {
         page.contains("Also searched: sovereign cloud (en)"),
         "{page}"
     );
-    assert!(page.contains("EU <mark>sovereign cloud</mark> certification approved"), "{page}");
+    assert!(
+        page.contains("EU <mark>sovereign cloud</mark> certification approved"),
+        "{page}"
+    );
     // The note's link searches the words as typed only, and that page
     // offers to search the translations again.
     assert!(
