@@ -56,7 +56,7 @@ fn tech_names_rank_above_their_parts_and_stems() {
         (".NET", &["dotnet"], &["net"], &[".NET"]),
         ("Node.js", &["nodejs"], &["node"], &["Node.js"]),
         ("GPT-4o", &["gpt4o"], &["gpt4"], &["GPT-4o"]),
-        ("Wi-Fi 7", &["wifi7"], &["wifi6"], &["Wi-Fi", "7"]),
+        ("Wi-Fi 7", &["wifi7"], &["wifi6"], &["Wi-Fi 7"]),
         ("5G", &["g5"], &["g4"], &["5G"]),
     ];
     for (query, wanted, unwanted, marks_allowed) in cases {

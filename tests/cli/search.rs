@@ -240,7 +240,11 @@ fn the_bundled_corpus_answers_the_readme_queries() {
     assert!(hits.len() >= 3);
     for h in &hits {
         let marks: Vec<String> = highlighted(h).iter().map(|m| m.to_lowercase()).collect();
-        assert!(marks.iter().any(|m| m == "intelligence"), "{marks:?}");
+        // The phrase is marked whole (or its translation).
+        assert!(
+            marks.iter().any(|m| m.contains("intelligence")),
+            "{marks:?}"
+        );
     }
     let hits = f.search("recrutement", &[]);
     let marks: Vec<String> = hits.iter().flat_map(highlighted).collect();
