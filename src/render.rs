@@ -39,13 +39,13 @@ pub enum Printer {
 
 /// One hit in `--json` output (one JSON object per line).
 ///
+/// `highlights` are byte offsets `[start, end)` into the snippet's `text`;
+/// `html` is the same text, HTML-escaped, with `<mark>` around matches.
 /// `title` is the title shown everywhere: the article's own, or the first
 /// words of its text when it has none (`title_from_text` is then true);
-/// `title_highlights` and `title_html` mark the query's matches in it as a
-/// snippet's `highlights` and `html` do: byte offsets `[start, end)` into
-/// the snippet's `text`, and the same text, HTML-escaped, with `<mark>`
-/// around matches. `query_id` is present only when running a file of
-/// queries.
+/// `title_highlights` and `title_html` mark the query's matches in it as
+/// `highlights` and `html` do in a snippet. `query_id` is present only when
+/// running a file of queries.
 #[derive(Debug, Serialize)]
 pub struct JsonHit<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,9 +181,7 @@ impl Printer {
             Printer::Human { color } => human(out, results, color),
         }
     }
-}
 
-impl Printer {
     /// Prints the articles like one article: as a search's hits, after the
     /// article's own copies and near-duplicates (on `err` in machine
     /// formats, as a note).

@@ -79,7 +79,7 @@ impl Hit {
 /// Longest title made of an untitled article's first words, in characters.
 pub const TEXT_TITLE_CHARS: usize = 80;
 
-/// The title an article is shown with, whatever the query: its own.
+/// The title an article is shown with ([`shown_title`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownTitle {
     pub text: String,

@@ -27,8 +27,10 @@ use crate::search::filters::{self, Filters};
 use crate::search::grouping;
 use crate::search::hits::{self, Similar, SnippetShape};
 
-/// Terms of the article that the query looks for (tantivy's default; more
-/// terms reach further from the article's subject, fewer miss rewordings).
+/// Terms of the article that the query looks for: tantivy's default. On 60
+/// OrangeSum articles, the share of the first five hits in the article's
+/// own category (12 categories, 0.18 by chance) is 0.537 with 15 terms,
+/// 0.560 with 25 and 0.580 with 50, a difference of a few hits; 2026-12-02.
 const MAX_TERMS: usize = 25;
 /// A term must be in at least this many articles, the article itself
 /// included (a word no other article has finds nothing), and as many more
@@ -70,7 +72,12 @@ impl Engine {
         };
         let article = StoredArticle::load(&searcher, fields, address)?;
         let shown = hits::shown_title(&article);
-        let langs: Vec<String> = opts.langs.iter().map(|l| l.to_lowercase()).collect();
+        // Language names or codes, as a search takes them.
+        let langs: Vec<String> = opts
+            .langs
+            .iter()
+            .map(|l| lang::lookup(l).map_or_else(|| l.to_lowercase(), |x| x.code.to_string()))
+            .collect();
         let restrictions = Filters {
             langs: &langs,
             since: opts.since,
