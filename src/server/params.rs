@@ -18,8 +18,9 @@ use crate::analysis::lang;
 use crate::search::when::{self, Bound};
 use crate::search::{SearchOptions, Sort};
 
-/// Longest query accepted, in bytes.
-pub const MAX_QUERY_BYTES: usize = 1024;
+/// Longest query accepted, in bytes: room for three or four pasted
+/// paragraphs (read as free text), small enough to keep one search cheap.
+pub const MAX_QUERY_BYTES: usize = 4096;
 /// Largest page size accepted.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest offset accepted: paging further costs more than it is worth.
