@@ -25,10 +25,13 @@
 //! folds to ASCII and removes apostrophes, with no stop words and no
 //! stemming. Languages without a stemmer (Chinese, Japanese, Korean…) use it.
 //!
-//! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`) and,
-//! in the index, only those that hold a symbol ([`compound`]).
+//! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`),
+//! and words written in capitals as such (`AI`, never the `ai` of `j’ai`:
+//! [`case`]); in the index, it keeps only compounds, acronyms and
+//! capitalised words.
 
 mod apostrophe;
+mod case;
 mod compound;
 pub mod dedup;
 mod elision;
@@ -47,8 +50,8 @@ use tantivy::tokenizer::{
 };
 
 use self::apostrophe::ApostropheFilter;
+use self::case::CaseFilter;
 pub use self::compound::is_compound;
-use self::compound::CompoundFilter;
 use self::elision::ElisionFilter;
 use self::stemmer::SnowballFilter;
 use self::tech::TechTokenizer;
@@ -59,9 +62,11 @@ use lang::Language;
 pub const NEUTRAL: &str = "veille_neutral";
 
 /// Name of the exact chain: tech names kept whole (`C++`, `.NET`,
-/// `GPT-4o`), lowercased and folded, never stemmed. Indexed, it keeps only
-/// the compounds ([`exact_indexed`]); queries and snippets use all of its
-/// tokens ([`exact`]).
+/// `GPT-4o`), folded, never stemmed; lowercased except acronyms written in
+/// capitals (`AI`, `UE`, `5G`). Indexed, it keeps only the compounds, the
+/// acronyms and the capitalised words inside sentences
+/// ([`exact_indexed`]); queries and snippets use all of its tokens
+/// ([`exact`]).
 pub const EXACT: &str = "veille_exact";
 
 /// Tokens of this many bytes or more are dropped.
@@ -139,27 +144,27 @@ fn stemmed<T: Tokenizer>(chain: TextAnalyzerBuilder<T>, algorithm: Algorithm) ->
         .build()
 }
 
-/// The exact chain (see [`EXACT`]), built once and cloned.
+/// The exact chain (see [`EXACT`]) for queries and highlights: every
+/// token, built once and cloned.
 pub fn exact() -> TextAnalyzer {
     static CHAIN: OnceLock<TextAnalyzer> = OnceLock::new();
     CHAIN
         .get_or_init(|| {
             TextAnalyzer::builder(TechTokenizer::default())
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(LowerCaser)
+                .filter(CaseFilter::query())
                 .filter(AsciiFoldingFilter)
                 .build()
         })
         .clone()
 }
 
-/// The exact chain as the index runs it: compound names only (see
-/// [`compound`]).
+/// The exact chain as the index runs it: compound names, acronyms and
+/// capitalised words only (see [`case`]).
 pub fn exact_indexed() -> TextAnalyzer {
     TextAnalyzer::builder(TechTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(CompoundFilter)
-        .filter(LowerCaser)
+        .filter(CaseFilter::index())
         .filter(AsciiFoldingFilter)
         .build()
 }
