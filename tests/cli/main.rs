@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bad_input;
+mod capitals;
 #[path = "../common/mod.rs"]
 mod common;
 mod formats;
@@ -11,3 +12,4 @@ mod quality;
 mod search;
 mod shared_data;
 mod util;
+mod vanishing;

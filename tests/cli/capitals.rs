@@ -1,0 +1,120 @@
+//! Capitals: acronyms match what is written in capitals, not the fragments
+//! elision leaves (`j’ai` → `ai`) nor lowercase common words; lowercase
+//! words that the index knows as names are read as those names.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::common::Fixture;
+use crate::util::highlighted;
+
+/// Writes `docs/articles.jsonl`, one article per `(id, lang, title, body)`,
+/// and indexes it.
+fn index(articles: &[(&str, &str, &str, &str)]) -> Fixture {
+    let f = Fixture::new();
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, lang, title, body)| {
+            json!({"id": id, "lang": lang, "title": title, "body": body}).to_string()
+        })
+        .collect();
+    f.write("docs/articles.jsonl", lines.join("\n") + "\n");
+    f.index().ok();
+    f
+}
+
+fn ids(hits: &[Value]) -> BTreeSet<&str> {
+    hits.iter().map(|h| h["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn acronyms_match_capitals_not_elided_fragments_or_common_words() {
+    let f = index(&[
+        ("ia", "fr", "Régulation", "Bruxelles encadre l’IA générative. Selon la Commission, l’IA doit être transparente, et Scale AI devra publier ses données."),
+        ("jai", "fr", "Témoignage", "J’ai confiance, dit-elle. Je lui ai dit d’en prendre acte, car j’ai tout vu et il y a eu des progrès. J’AI CONFIANCE EN L’AVENIR, écrit-elle."),
+        ("ue", "fr", "Europe", "Les ministres de l’UE adoptent le règlement ; l’UE veut des règles communes."),
+        ("eu", "en", "Brussels", "The EU adopted the AI Act, and EU officials said AI systems face audits."),
+        ("us", "en", "Elections", "The US government asked the panel for the report on the vote."),
+        ("let-us", "en", "Weather", "Let us wait, the panel asked us to stay until the storm passed."),
+        ("it-dept", "en", "Budgets", "The IT department bought laptops, and the IT budget grew."),
+        ("it", "en", "Rain", "It rained and it was cold, so the team stayed indoors until it stopped."),
+    ]);
+    let cases: &[(&str, &[&str])] = &[
+        ("AI", &["ia", "eu"]),
+        ("IA", &["ia"]),
+        ("EU", &["eu"]),
+        ("UE", &["ue"]),
+        ("AI Act", &["eu"]),
+        ("US", &["us"]),
+        ("IT", &["it-dept"]),
+    ];
+    for (query, expected) in cases {
+        let hits = f.search(query, &[]);
+        assert_eq!(ids(&hits), expected.iter().copied().collect(), "{query}");
+        // Only the capitals are highlighted.
+        for hit in &hits {
+            for mark in highlighted(hit) {
+                assert!(
+                    mark.chars().any(char::is_uppercase),
+                    "{query}: {mark:?} in {}",
+                    hit["id"]
+                );
+            }
+        }
+    }
+    // The lowercase words still find the common words.
+    assert!(ids(&f.search("\"il y a eu\"", &[])).contains("jai"));
+    assert!(ids(&f.search("us", &["--lang", "en"])).contains("let-us"));
+}
+
+#[test]
+fn lowercase_words_the_index_knows_as_names_find_the_names() {
+    let f = index(&[
+        ("meta-en", "en", "Smart glasses", "The glasses from Meta are brighter, and Meta said the display lasts longer."),
+        ("meta-fr", "fr", "Lunettes", "Le groupe Meta lance des lunettes ; chez Meta, on parle de réalité mixte."),
+        ("mettre", "fr", "Le plan numérique", "Le ministère met en place un plan, il met aussi en avant la formation et mettait fin aux zones blanches."),
+        ("openai", "en", "Models", "The lab OpenAI released a model, and OpenAI said developers can try it."),
+        ("opensource", "fr", "Logiciel libre", "La communauté open source veut des standards ouverts, et l’open data progresse."),
+        ("recrute", "fr", "Emploi", "La startup recrute des ingénieurs, et le recrutement devient une course."),
+    ]);
+    // The name's articles first; its stem-mates (`met`, `open`) may
+    // follow, never before.
+    for (query, names) in [
+        ("meta", ["meta-en", "meta-fr"].as_slice()),
+        ("Meta", &["meta-en", "meta-fr"]),
+        ("openai", &["openai"]),
+        ("OpenAI", &["openai"]),
+    ] {
+        let hits = f.search(query, &[]);
+        assert!(hits.len() >= names.len(), "{query}: {hits:?}");
+        let (top, rest) = hits.split_at(names.len());
+        assert_eq!(ids(top), names.iter().copied().collect(), "{query}");
+        assert!(
+            rest.iter()
+                .all(|h| !names.contains(&h["id"].as_str().unwrap())),
+            "{query}"
+        );
+        for hit in top {
+            let marks = highlighted(hit);
+            assert!(
+                !marks.is_empty() && marks.iter().all(|m| m.eq_ignore_ascii_case(query)),
+                "{query}: {marks:?}"
+            );
+        }
+    }
+    // Before the index knew `meta` as a name, the French stem `met` put
+    // the article about `met` and `mettait` among the hits of `meta`; it
+    // now comes after both Meta articles.
+    let hits = f.search("meta", &[]);
+    if let Some(at) = hits.iter().position(|h| h["id"] == "mettre") {
+        assert!(at >= 2, "{hits:?}");
+    }
+    // Their stem-mates are still found by their own words...
+    assert!(ids(&f.search("met", &[])).contains("mettre"));
+    assert!(ids(&f.search("open", &[])).contains("opensource"));
+    // ... and ordinary lowercase words keep their stemming.
+    let hits = f.search("recrutement", &[]);
+    assert_eq!(ids(&hits), BTreeSet::from(["recrute"]));
+    assert!(highlighted(&hits[0]).contains(&"recrute".to_string()));
+}
