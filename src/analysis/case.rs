@@ -22,8 +22,10 @@
 //!   `N’EST`): a verb or a pronoun;
 //! - shouted text: in a run of [`SHOUT_WORDS`] words or more written in
 //!   capitals, [`SHOUT_LONG_WORDS`] of them of [`SHOUT_LONG_LETTERS`]
-//!   letters or more (`IRAQ SAYS IT REPELS IRANIAN ATTACK`, but not a list
-//!   of acronyms such as `CGT FO SUD`), no word is an acronym;
+//!   letters or more (`IRAQ SAYS IT REPELS IRANIAN ATTACK`) or one of a
+//!   single letter, an article, a pronoun or a preposition (`ON A EU PEUR`,
+//!   `JE L’AI VU`), no word is an acronym; a list of acronyms such as
+//!   `CGT FO SUD` is no shouting;
 //! - in the index, the capital opening a sentence (`Selon`, `Le`) and a
 //!   single capital letter there or after an apostrophe (`A la fin`).
 //!
@@ -141,6 +143,13 @@ fn is_long(word: &str) -> bool {
     word.chars().filter(|c| c.is_alphabetic()).count() >= SHOUT_LONG_LETTERS
 }
 
+/// A word of one letter: in a run of capitals, an article, a pronoun or a
+/// preposition (`A`, `Y`, the `L` of `L’AI`), not an acronym.
+fn is_single(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+}
+
 /// The word glued to the token by an apostrophe right before `start`
 /// (`l` for the `IA` of `l’IA`), and where it starts.
 fn word_before_apostrophe(text: &str, start: usize) -> Option<(&str, usize)> {
@@ -249,8 +258,9 @@ impl<T: TokenStream> CaseTokenStream<'_, T> {
         }
         let mut words = 1;
         let mut long = usize::from(is_long(first));
+        let mut single = is_single(first);
         while self.ahead.len() < LOOKAHEAD {
-            if words >= SHOUT_WORDS && long >= SHOUT_LONG_WORDS {
+            if words >= SHOUT_WORDS && (long >= SHOUT_LONG_WORDS || single) {
                 self.shouting = true;
                 for (token, kind) in self.ahead.iter_mut() {
                     if *kind == Kind::Acronym && in_capitals(&token.text) {
@@ -266,6 +276,7 @@ impl<T: TokenStream> CaseTokenStream<'_, T> {
             if in_capitals(word) {
                 words += 1;
                 long += usize::from(is_long(word));
+                single |= is_single(word);
             } else if !caseless(word) {
                 return;
             }
@@ -328,8 +339,8 @@ mod tests {
         );
         // A pronoun's verb is not an acronym, even in capitals; an
         // article's noun is.
-        assert_eq!(indexed("J’AI CONFIANCE dans L’IA"), ["CONFIANCE", "IA"]);
-        assert_eq!(queried("J’AI L’IA"), ["j", "ai", "l", "IA"]);
+        assert_eq!(indexed("Elle écrit J’AI, puis L’IA"), ["IA"]);
+        assert_eq!(queried("j’AI l’IA"), ["j", "ai", "l", "IA"]);
         // Compounds stay lowercase, folded; digits with capitals are
         // acronyms.
         assert_eq!(
@@ -356,6 +367,10 @@ mod tests {
     fn shouted_text_has_no_acronyms() {
         assert_eq!(
             indexed("IRAQ SAYS IT REPELS IRANIAN ATTACK"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            indexed("« ON A EU PEUR », JE L’AI VU, raconte le témoin."),
             Vec::<String>::new()
         );
         assert_eq!(
