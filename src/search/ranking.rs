@@ -194,6 +194,7 @@ impl<'a> QueryBuilder<'a> {
     /// neutral fields). Its stem-mates still match, far behind (see
     /// [`STEM_MATES_BOOST`]).
     pub(crate) fn resolve_names(&mut self, parsed: &mut ParsedQuery) {
+        self.unshout(parsed);
         for atom in parsed.groups.iter_mut().flatten() {
             let Atom::Word {
                 text,
@@ -236,6 +237,47 @@ impl<'a> QueryBuilder<'a> {
                     .unwrap_or_default()
             };
             self.resolved.insert(atom.to_string());
+        }
+    }
+
+    /// Lowercases the words of a query typed in capitals that the exact
+    /// chain, reading the query's words together as it reads an article,
+    /// takes for shouted text rather than acronyms (`BAHIA COCOA REVIEW`):
+    /// each word alone would look like an acronym.
+    fn unshout(&mut self, parsed: &mut ParsedQuery) {
+        let mut joined = String::new();
+        let mut spans = Vec::new();
+        for atom in parsed.atoms() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            spans.push((joined.len(), joined.len() + atom.text().len()));
+            joined.push_str(atom.text());
+        }
+        let tokens = analysis::analyze(&mut self.exact, &joined);
+        let atoms = parsed.groups.iter_mut().flatten();
+        for (atom, (from, to)) in atoms.zip(spans) {
+            let Atom::Word {
+                text,
+                modifier: Modifier::Exact,
+                ..
+            } = atom
+            else {
+                continue;
+            };
+            let mut inside = tokens
+                .iter()
+                .filter(|t| t.offset_from >= from && t.offset_to <= to)
+                .peekable();
+            let capitals =
+                text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase);
+            // Compounds come out lowercased whatever their case (`C#`).
+            let shouted = |t: &Token| {
+                !analysis::is_compound(&t.text) && !t.text.chars().any(char::is_uppercase)
+            };
+            if capitals && inside.peek().is_some() && inside.all(shouted) {
+                *text = text.to_lowercase();
+            }
         }
     }
 
@@ -1015,6 +1057,17 @@ mod tests {
             // A word merely typed in capitals goes through the chains.
             let q = atom(b, "RAPPORT");
             assert_eq!(count(q.as_ref()), 1);
+            // A query typed in capitals is read as shouted, as an article
+            // would be; two acronyms are not shouting.
+            for (typed, read) in [
+                ("ENTREPRISES RAPPORT AI", ["entreprises", "rapport", "ai"]),
+                ("UE AI RAPPORT", ["UE", "AI", "RAPPORT"]),
+            ] {
+                let mut parsed = query::parse(typed);
+                b.resolve_names(&mut parsed);
+                let texts: Vec<&str> = parsed.atoms().map(Atom::text).collect();
+                assert_eq!(texts, read, "{typed}");
+            }
         });
     }
 

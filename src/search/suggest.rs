@@ -1,8 +1,7 @@
 //! "Did you mean": when a search finds nothing, the query again with each
 //! misspelt word replaced by a close word of the index, and each name that
-//! no article writes as the query does (`C++`, `EU`) by a close name that
-//! some article does write (`C#`, `UE`), or else by its plain words
-//! (`.NET` → `net`).
+//! no article writes as the query does (`.NET`, `EU`) by its plain words
+//! (`net`) or a close name that some article does write (`UE`).
 //!
 //! The edit distance is strsim's Damerau-Levenshtein; the candidates come
 //! from tantivy's own Levenshtein automaton over the term dictionary, so no
@@ -26,10 +25,9 @@ const MIN_CHARS: usize = 4;
 /// ones, one.
 const TWO_EDITS_CHARS: usize = 8;
 
-/// A name in capitals is replaced by another within this many edits
-/// (`EU` → `UE`); a compound, within [`COMPOUND_EDITS`] (`C++` → `C#`).
-const ACRONYM_EDITS: u8 = 1;
-const COMPOUND_EDITS: u8 = 2;
+/// A name no article writes as the query does is replaced by a name of the
+/// same kind within this many edits (`EU` → `UE`, `C#` → `F#`).
+const NAME_EDITS: u8 = 1;
 
 /// Each query word that the index does not contain, replaced by the most
 /// frequent indexed word within one or two edits, and each of the `absent`
@@ -83,10 +81,13 @@ pub(crate) fn did_you_mean(
 }
 
 /// What the index has instead of a name that no article writes as `text`
-/// does: the closest name of the same kind (in capitals, or a compound),
-/// or else, for a compound, its plain words when the index has each of
-/// them (`.NET` → `net`, `Node.js` → `node js`; never a single letter,
-/// `C++` → `c`, which would find every `c’est`).
+/// does. For a compound, its plain words when the index has each of them
+/// and none is a single letter (`.NET` → `net`, `Node.js` → `node js`;
+/// never `C++` → `c`, which would find every `c’est`). Else the closest
+/// name of the same kind: in capitals for a word in capitals (`EU` →
+/// `UE`), with the same symbols for a compound (`C#` → `F#`; text cut
+/// oddly leaves compounds such as `.et` in the index, which must not be
+/// offered for `.NET`).
 fn instead_of_name(searcher: &Searcher, fields: &Fields, text: &str) -> Option<String> {
     let tokens = analysis::analyze(&mut analysis::exact(), text);
     let [token] = tokens.as_slice() else {
@@ -94,36 +95,33 @@ fn instead_of_name(searcher: &Searcher, fields: &Fields, text: &str) -> Option<S
     };
     let name = token.text.as_str();
     let capitals = name.chars().any(char::is_uppercase);
-    let (edits, same_kind): (u8, fn(&str) -> bool) = if capitals {
-        (ACRONYM_EDITS, |t| t.chars().any(char::is_uppercase))
-    } else {
-        (COMPOUND_EDITS, analysis::is_compound)
-    };
-    let field = fields.exact.body;
-    if let Some(close) = nearest(searcher, field, name, edits, same_kind) {
-        return Some(if capitals {
-            close
+    if !capitals {
+        let words = analysis::analyze(&mut analysis::analyzer(None), text);
+        let indexed = |w: &str| {
+            w.chars().count() > 1
+                && searcher
+                    .doc_freq(&Term::from_field_text(fields.neutral.body, w))
+                    .unwrap_or(0)
+                    > 0
+        };
+        if !words.is_empty() && words.iter().all(|w| indexed(&w.text)) {
+            let words: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            return Some(words.join(" "));
+        }
+    }
+    let symbols = |t: &str| -> String { t.chars().filter(|c| !c.is_alphanumeric()).collect() };
+    let same_kind = |t: &str| {
+        if capitals {
+            t.chars().any(char::is_uppercase)
         } else {
-            match_case(text, &close)
-        });
-    }
-    if capitals {
-        return None;
-    }
-    let words = analysis::analyze(&mut analysis::analyzer(None), text);
-    let indexed = |w: &str| {
-        w.chars().count() > 1
-            && searcher
-                .doc_freq(&Term::from_field_text(fields.neutral.body, w))
-                .unwrap_or(0)
-                > 0
+            analysis::is_compound(t) && symbols(t) == symbols(name)
+        }
     };
-    (!words.is_empty() && words.iter().all(|w| indexed(&w.text))).then(|| {
-        words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+    let close = nearest(searcher, fields.exact.body, name, NAME_EDITS, &same_kind)?;
+    Some(if capitals {
+        close
+    } else {
+        match_case(text, &close)
     })
 }
 
@@ -135,7 +133,7 @@ fn closest_term(searcher: &Searcher, field: Field, word: &str) -> Option<String>
         return None;
     }
     let distance = if len >= TWO_EDITS_CHARS { 2 } else { 1 };
-    nearest(searcher, field, word, distance, |_| true)
+    nearest(searcher, field, word, distance, &|_| true)
 }
 
 /// The term of `field` within `distance` edits of `word` and accepted by
@@ -146,7 +144,7 @@ fn nearest(
     field: Field,
     word: &str,
     distance: u8,
-    keep: fn(&str) -> bool,
+    keep: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let term = Term::from_field_text(field, word);
     if searcher.doc_freq(&term).unwrap_or(0) > 0 {
@@ -205,5 +203,6 @@ mod tests {
         assert_eq!(match_case("Zukerberg", "zuckerberg"), "Zuckerberg");
         assert_eq!(match_case("NVIDA", "nvidia"), "NVIDIA");
         assert_eq!(match_case("kubernets", "kubernetes"), "kubernetes");
+        assert_eq!(match_case("C#", "f#"), "F#");
     }
 }
