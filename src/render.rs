@@ -5,13 +5,16 @@
 //! Lines format is documented on [`JsonHit`]; the README repeats it.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::index::stats::Stats;
-use crate::index::writer::Report;
+use crate::index::writer::{Duplicate, Report};
+use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
-use crate::search::{Hit, Results};
+use crate::search::translate;
+use crate::search::{Hit, Results, Similar};
 
 /// ANSI styles used on a terminal.
 mod style {
@@ -53,8 +56,43 @@ pub struct JsonHit<'a> {
     pub url: Option<&'a str>,
     pub path: &'a str,
     pub snippets: Vec<JsonSnippet<'a>>,
-    /// Ids of near-duplicate articles grouped under this one (empty with `--all`).
-    pub similar: &'a [String],
+    /// Ids of the other records grouped under this one, exact copies and
+    /// near-duplicates (empty with `--all`).
+    pub similar: Vec<&'a str>,
+    /// The same records, in the same order, with where they are.
+    pub also_at: Vec<JsonSimilar<'a>>,
+}
+
+/// A record grouped under a hit, in JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonSimilar<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub date: Option<String>,
+    pub source: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub path: &'a str,
+    /// The same text as the hit's (not only a near-duplicate).
+    pub same_text: bool,
+}
+
+impl<'a> JsonSimilar<'a> {
+    fn new(s: &'a Similar) -> JsonSimilar<'a> {
+        JsonSimilar {
+            id: &s.id,
+            title: s.title.as_deref(),
+            date: s.date.map(rfc3339),
+            source: s.source.as_deref(),
+            url: s.url.as_deref(),
+            path: &s.path,
+            same_text: s.same_text,
+        }
+    }
+}
+
+/// A date as every output writes it: RFC 3339, UTC, to the second.
+fn rfc3339(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A snippet in JSON output.
@@ -74,15 +112,14 @@ impl<'a> JsonHit<'a> {
             id: &hit.id,
             score: hit.score,
             title: hit.title.as_deref(),
-            date: hit
-                .date
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            date: hit.date.map(rfc3339),
             lang: &hit.lang,
             source: hit.source.as_deref(),
             url: hit.url.as_deref(),
             path: &hit.path,
             snippets: hit.snippets.iter().map(JsonSnippet::new).collect(),
-            similar: &hit.similar,
+            similar: hit.similar.iter().map(|s| s.id.as_str()).collect(),
+            also_at: hit.similar.iter().map(JsonSimilar::new).collect(),
         }
     }
 }
@@ -146,6 +183,13 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
     }
     for suggestion in &results.suggestions {
         writeln!(err, "{w}did you mean: {suggestion}{r}")?;
+    }
+    if !results.translated.is_empty() {
+        writeln!(
+            err,
+            "{w}also searched: {}{r}",
+            translate::describe(&results.translated)
+        )?;
     }
     if results.relaxed {
         writeln!(
@@ -223,12 +267,25 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
         if !hit.similar.is_empty() {
             writeln!(
                 out,
-                "     {}{} similar: {}{}",
+                "     {}{} similar:{}",
                 s(style::DIM),
                 hit.similar.len(),
-                hit.similar.join(", "),
                 s(style::RESET)
             )?;
+            // An exact copy is the same story at another place; a
+            // near-duplicate, another version of it.
+            for other in &hit.similar {
+                writeln!(
+                    out,
+                    "       {}{}{}{} · {}{}",
+                    if other.same_text { "also at " } else { "" },
+                    s(style::PATH),
+                    other.location(),
+                    s(style::DIM),
+                    other.id,
+                    s(style::RESET)
+                )?;
+            }
         }
         for snippet in &hit.snippets {
             let mut line = String::new();
@@ -284,9 +341,7 @@ pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 
 /// Prints statistics as one JSON object.
 pub fn stats_json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
-    let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-    };
+    let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(rfc3339);
     let value = serde_json::json!({
         "articles": stats.articles,
         "files": stats.files,
@@ -313,13 +368,24 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out, "warning: {path}: {warning}")?;
     }
     for (path, skip) in &report.skipped {
-        writeln!(out, "skipped: {path}: {skip}")?;
+        writeln!(out, "skipped: {path}: {skip}{}", skip_hint(skip))?;
     }
     for d in &report.duplicates {
         writeln!(
             out,
-            "duplicate: {}: {:?} has the same text as {}",
-            d.path, d.article, d.of
+            "duplicate: {}: {:?} is {} again (same id, same text): indexed once",
+            d.path,
+            d.article,
+            original(d)
+        )?;
+    }
+    for d in &report.same_text {
+        writeln!(
+            out,
+            "same text: {}: {:?} has the same text as {}: both kept, shown as one hit",
+            d.path,
+            d.article,
+            original(d)
         )?;
     }
     writeln!(
@@ -338,13 +404,21 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         if report.duplicates.len() == 1 { "" } else { "s" },
         report.skipped.len(),
     )?;
+    if !report.not_indexed.is_empty() {
+        writeln!(out, "not indexed: {}", not_indexed(report))?;
+    }
     let mut langs: Vec<_> = report.languages.iter().collect();
     langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
     writeln!(
         out,
-        "articles: {} added, {} removed, {} in the index{}",
+        "articles: {} added{}, {} removed, {} in the index{}",
         report.articles_added,
+        if report.same_text.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} with the text of another)", report.same_text.len())
+        },
         report.articles_removed,
         report.articles_total,
         if langs.is_empty() {
@@ -354,6 +428,60 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
     )?;
     writeln!(out, "took {:.2} s", report.elapsed.as_secs_f64())
+}
+
+/// How to let a skipped file in, when an option can.
+fn skip_hint(skip: &Skip) -> String {
+    match skip {
+        Skip::TooLarge { size, .. } => {
+            // `--max-file-size` counts megabytes of 1024 × 1024 bytes.
+            let mb = size.div_ceil(1024 * 1024);
+            format!("; run `veille index` with --max-file-size {mb} to index it")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The article a duplicate repeats, named like the other paths: its file,
+/// with `#N` for the Nth article of a file when that is its id, or its own
+/// id and its file.
+fn original(d: &Duplicate) -> String {
+    // An id made from the path inside the folder ("md/a.md", "feed.jsonl#2").
+    let (base, nth) = match d.of.rsplit_once('#') {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (base, Some(n))
+        }
+        _ => (d.of.as_str(), None),
+    };
+    let of_path = Path::new(&d.of_path);
+    if !base.is_empty() && of_path.ends_with(base) {
+        match nth {
+            Some(n) => format!("{}#{n}", d.of_path),
+            None => d.of_path.clone(),
+        }
+    } else {
+        format!("{} in {}", d.of, d.of_path)
+    }
+}
+
+/// "3 .pdf, 2 .docx, 1 without extension": most frequent first, files
+/// without an extension last among equals.
+fn not_indexed(report: &Report) -> String {
+    let mut counts: Vec<(&String, &usize)> = report.not_indexed.iter().collect();
+    counts.sort_by(|a, b| {
+        let no_ext = |e: &str| e.is_empty();
+        b.1.cmp(a.1)
+            .then(no_ext(a.0).cmp(&no_ext(b.0)))
+            .then(a.0.cmp(b.0))
+    });
+    counts
+        .iter()
+        .map(|(ext, n)| match ext.as_str() {
+            "" => format!("{n} without extension"),
+            ext => format!("{n} {ext}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Bytes as a short human figure.

@@ -29,17 +29,22 @@
 //! - in the index, the capital opening a sentence (`Selon`, `Le`) and a
 //!   single capital letter there or after an apostrophe (`A la fin`).
 //!
-//! Hand-written: the decision needs the text around each token (the
-//! apostrophe before it, the end of the previous sentence) and, for shouted
-//! text, a few tokens ahead, which no tantivy filter looks at.
+//! A rule of the [`stream`](super::stream) wrapper, like the other filters:
+//! a run of capitals is judged at its first word by reading the text ahead
+//! with a tokenizer of its own (at most [`LOOKAHEAD`] tokens, up to the
+//! first word with a lowercase letter), so every other token is decided as
+//! it comes. Hand-written: the decision needs the text around each token
+//! (the apostrophe before it, the end of the previous sentence) and the
+//! words after it, which no tantivy filter looks at.
 
-use std::collections::VecDeque;
-
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::compound::is_compound;
 use super::elision::{elided, Elided};
+use super::stream::TokenRule;
+use super::tech::TechTokenizer;
 use super::tokenizer::is_apostrophe;
+use super::MAX_TOKEN_BYTES;
 
 /// Shouted text: at least this many words in capitals in a row...
 const SHOUT_WORDS: usize = 3;
@@ -64,69 +69,41 @@ enum Kind {
 /// words and the rest (see the module documentation), and writes each as
 /// the exact fields hold it: acronyms in capitals, everything else in
 /// lowercase.
-#[derive(Debug, Clone, Copy)]
-pub struct CaseFilter {
+#[derive(Debug, Clone)]
+pub struct Capitals {
     /// Leave out the tokens that are neither compounds, acronyms nor
     /// capitalised words, and judge capitals as the index does.
     index: bool,
-}
-
-impl CaseFilter {
-    /// The filter of the index: only compounds, acronyms and capitalised
-    /// words inside sentences.
-    pub fn index() -> CaseFilter {
-        CaseFilter { index: true }
-    }
-
-    /// The filter of queries and highlights: every token, acronyms in
-    /// capitals.
-    pub fn query() -> CaseFilter {
-        CaseFilter { index: false }
-    }
-}
-
-impl TokenFilter for CaseFilter {
-    type Tokenizer<T: Tokenizer> = CaseWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CaseWrapper<T> {
-        CaseWrapper {
-            index: self.index,
-            inner: tokenizer,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct CaseWrapper<T> {
-    index: bool,
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for CaseWrapper<T> {
-    type TokenStream<'a> = CaseTokenStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CaseTokenStream {
-            index: self.index,
-            text,
-            tail: self.inner.token_stream(text),
-            ahead: VecDeque::new(),
-            shouting: false,
-            token: Token::default(),
-        }
-    }
-}
-
-pub struct CaseTokenStream<'a, T> {
-    index: bool,
-    /// The original text, for what stands around each token.
-    text: &'a str,
-    tail: T,
-    /// Tokens read ahead, with what they are.
-    ahead: VecDeque<(Token, Kind)>,
+    /// Reads runs of capitals ahead.
+    ahead: TechTokenizer,
     /// The run of capitals being read is shouted.
     shouting: bool,
-    token: Token,
+    /// The text up to this byte has been read ahead: its runs of capitals
+    /// are judged.
+    judged_to: usize,
+}
+
+impl Capitals {
+    /// The rule of the index: only compounds, acronyms and capitalised
+    /// words inside sentences.
+    pub fn index() -> Capitals {
+        Capitals::new(true)
+    }
+
+    /// The rule of queries and highlights: every token, acronyms in
+    /// capitals.
+    pub fn query() -> Capitals {
+        Capitals::new(false)
+    }
+
+    fn new(index: bool) -> Capitals {
+        Capitals {
+            index,
+            ahead: TechTokenizer::default(),
+            shouting: false,
+            judged_to: 0,
+        }
+    }
 }
 
 /// Has a capital and no lowercase letter (`AI`, `5G`, `RHÔNE-ALPES`).
@@ -187,10 +164,28 @@ fn opens_sentence(text: &str, start: usize) -> bool {
     true
 }
 
-impl<T: TokenStream> CaseTokenStream<'_, T> {
+/// The text read ahead from a word in capitals at `from`: up to the end of
+/// the first word with a lowercase letter (which ends any run of
+/// capitals), within what [`LOOKAHEAD`] tokens can hold.
+fn ahead_of(text: &str, from: usize) -> &str {
+    let rest = text.get(from..).unwrap_or_default();
+    let mut cap = rest.len().min(LOOKAHEAD * MAX_TOKEN_BYTES);
+    while !rest.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    let end = match rest[..cap].find(char::is_lowercase) {
+        Some(i) => rest[i..]
+            .find(char::is_whitespace)
+            .map_or(rest.len(), |j| i + j),
+        None => cap,
+    };
+    &rest[..end]
+}
+
+impl Capitals {
     /// What a token is, its surroundings in the text taken into account
     /// but not the run of capitals it may belong to.
-    fn kind(&self, token: &Token) -> Kind {
+    fn kind(&self, text: &str, token: &Token) -> Kind {
         let word = token.text.as_str();
         if is_compound(word) {
             return Kind::Compound;
@@ -198,7 +193,6 @@ impl<T: TokenStream> CaseTokenStream<'_, T> {
         if !word.chars().any(char::is_uppercase) {
             return Kind::Plain;
         }
-        let text = self.text;
         if glued_to_next(text, token.offset_to) && elided(word).is_some() {
             return Kind::Plain;
         }
@@ -230,49 +224,22 @@ impl<T: TokenStream> CaseTokenStream<'_, T> {
         }
     }
 
-    /// Reads the next token of the tail into `ahead`; false at the end.
-    fn read(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token().clone();
-        let mut kind = self.kind(&token);
-        if !caseless(&token.text) && !in_capitals(&token.text) {
-            self.shouting = false;
-        } else if self.shouting && kind == Kind::Acronym {
-            kind = Kind::Plain;
-        }
-        self.ahead.push_back((token, kind));
-        true
-    }
-
-    /// Reads the next token; when it opens a run of capitals, reads on
-    /// until the run is known to be shouted or not.
-    fn fill(&mut self) {
-        if !self.read() {
-            return;
-        }
-        let first = &self.ahead.back().expect("just read").0.text;
-        if self.shouting || !in_capitals(first) {
-            return;
-        }
-        let mut words = 1;
-        let mut long = usize::from(is_long(first));
-        let mut single = is_single(first);
-        while self.ahead.len() < LOOKAHEAD {
-            if words >= SHOUT_WORDS && (long >= SHOUT_LONG_WORDS || single) {
-                self.shouting = true;
-                for (token, kind) in self.ahead.iter_mut() {
-                    if *kind == Kind::Acronym && in_capitals(&token.text) {
-                        *kind = Kind::Plain;
-                    }
-                }
-                return;
+    /// Judges the run of capitals that opens at `from`: reads on until the
+    /// run is known to be shouted, ends, or [`LOOKAHEAD`] tokens were read.
+    fn judge_run(&mut self, text: &str, from: usize) {
+        let ahead = ahead_of(text, from);
+        let mut stream = self.ahead.token_stream(ahead);
+        let (mut words, mut long, mut single) = (0, 0, false);
+        let mut read = 0;
+        self.judged_to = from;
+        while read < LOOKAHEAD && stream.advance() {
+            let token = stream.token();
+            if token.text.len() >= MAX_TOKEN_BYTES {
+                continue;
             }
-            if !self.read() {
-                return;
-            }
-            let word = &self.ahead.back().expect("just read").0.text;
+            read += 1;
+            self.judged_to = from + token.offset_to;
+            let word = token.text.as_str();
             if in_capitals(word) {
                 words += 1;
                 long += usize::from(is_long(word));
@@ -280,36 +247,38 @@ impl<T: TokenStream> CaseTokenStream<'_, T> {
             } else if !caseless(word) {
                 return;
             }
+            if words >= SHOUT_WORDS && (long >= SHOUT_LONG_WORDS || single) {
+                self.shouting = true;
+                return;
+            }
         }
     }
 }
 
-impl<T: TokenStream> TokenStream for CaseTokenStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        loop {
-            if self.ahead.is_empty() {
-                self.fill();
-            }
-            let Some((token, kind)) = self.ahead.pop_front() else {
-                return false;
-            };
-            if self.index && kind == Kind::Plain {
-                continue;
-            }
-            self.token = token;
-            if kind != Kind::Acronym {
-                self.token.text = self.token.text.to_lowercase();
-            }
-            return true;
+impl TokenRule for Capitals {
+    fn begin(&mut self) {
+        self.shouting = false;
+        self.judged_to = 0;
+    }
+
+    fn apply(&mut self, text: &str, token: &mut Token) -> bool {
+        let mut kind = self.kind(text, token);
+        if !caseless(&token.text) && !in_capitals(&token.text) {
+            self.shouting = false;
+        } else if in_capitals(&token.text) && !self.shouting && token.offset_from >= self.judged_to
+        {
+            self.judge_run(text, token.offset_from);
         }
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
+        if self.shouting && kind == Kind::Acronym {
+            kind = Kind::Plain;
+        }
+        if self.index && kind == Kind::Plain {
+            return false;
+        }
+        if kind != Kind::Acronym {
+            token.text = token.text.to_lowercase();
+        }
+        true
     }
 }
 

@@ -7,28 +7,17 @@
 //! French stemmer elides a few articles itself, but only some of them
 //! (not `jusqu’`, `lorsqu’`…) and only in French, and stop-word lists must
 //! see the word without its article, so elision is done here, before
-//! lowercasing and stop words.
+//! lowercasing and stop words. Which articles a language elides is part of
+//! its entry in [`LANGUAGES`](super::lang::LANGUAGES).
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::Token;
 
+use super::lang::{Language, LANGUAGES};
+use super::stream::TokenRule;
 use super::tokenizer::is_apostrophe;
 
-/// French elided forms (lowercase, without the apostrophe).
-const FRENCH: &[&str] = &[
-    "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu",
-];
-
-/// Italian elided forms.
-const ITALIAN: &[&str] = &[
-    "l", "un", "dell", "all", "dall", "nell", "sull", "coll", "d", "quest", "quell", "c", "n", "s",
-    "m", "t", "v", "gl",
-];
-
-/// Catalan elided forms.
-const CATALAN: &[&str] = &["l", "d", "s", "n", "m", "t"];
-
-/// Elided forms, in any of these languages, that stand for a pronoun or a
-/// conjunction rather than an article: what follows them is a verb or a
+/// Elided forms, in any language that elides, that stand for a pronoun or
+/// a conjunction rather than an article: what follows them is a verb or a
 /// pronoun (`j’ai`, `qu’il`, `n’est`, `c’è`), never a name.
 const PRONOUNS: &[&str] = &[
     "j", "m", "t", "s", "n", "c", "v", "qu", "jusqu", "quoiqu", "lorsqu", "puisqu",
@@ -47,12 +36,12 @@ pub(crate) enum Elided {
 }
 
 /// What `word` (the part before an apostrophe) is as an elided form, in
-/// French, Italian or Catalan.
+/// any language's [`elisions`](Language::elisions).
 pub(crate) fn elided(word: &str) -> Option<Elided> {
     let is = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
     if is(PRONOUNS) {
         Some(Elided::Pronoun)
-    } else if is(FRENCH) || is(ITALIAN) || is(CATALAN) {
+    } else if LANGUAGES.iter().any(|l| is(l.elisions)) {
         Some(Elided::Article)
     } else {
         None
@@ -60,77 +49,34 @@ pub(crate) fn elided(word: &str) -> Option<Elided> {
 }
 
 /// Removes a leading elided article and its apostrophe from each token,
-/// case-insensitively, and moves the token's start offset past them.
+/// case-insensitively, and moves the token's start offset past them. The
+/// articles are the language's [`elisions`](Language::elisions).
 ///
 /// A token that is nothing but an article is dropped: `d'` with nothing
 /// after it, or a bare article that the tokenizer cut off because no letter
 /// followed its apostrophe (`d’ abord`, `l’2024`: the original text shows an
 /// apostrophe right after the token). A bare `c` with no apostrophe after it
 /// (the C language) is kept.
-#[derive(Debug, Clone)]
-pub struct ElisionFilter {
+#[derive(Debug, Clone, Copy)]
+pub struct Elision {
     articles: &'static [&'static str],
 }
 
-impl ElisionFilter {
-    /// The filter for a language that elides articles (French, Italian,
-    /// Catalan), by ISO 639-1 code.
-    pub fn for_language(code: &str) -> Option<ElisionFilter> {
-        let articles = match code {
-            "fr" => FRENCH,
-            "it" => ITALIAN,
-            "ca" => CATALAN,
-            _ => return None,
-        };
-        Some(ElisionFilter { articles })
+impl Elision {
+    /// The elision of a language, `None` when it elides no article.
+    pub fn of(language: &Language) -> Option<Elision> {
+        let articles = language.elisions;
+        (!articles.is_empty()).then_some(Elision { articles })
     }
-}
 
-impl TokenFilter for ElisionFilter {
-    type Tokenizer<T: Tokenizer> = ElisionWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> ElisionWrapper<T> {
-        ElisionWrapper {
-            articles: self.articles,
-            inner: tokenizer,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct ElisionWrapper<T> {
-    articles: &'static [&'static str],
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for ElisionWrapper<T> {
-    type TokenStream<'a> = ElisionTokenStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        ElisionTokenStream {
-            articles: self.articles,
-            text,
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-pub struct ElisionTokenStream<'a, T> {
-    articles: &'static [&'static str],
-    /// The original text, to find apostrophes the offsets point at.
-    text: &'a str,
-    tail: T,
-}
-
-impl<T: TokenStream> ElisionTokenStream<'_, T> {
     fn is_article(&self, word: &str) -> bool {
         self.articles.iter().any(|a| a.eq_ignore_ascii_case(word))
     }
+}
 
-    /// Strips the article from the current token; false when nothing is left.
-    fn elide(&mut self) -> bool {
-        let text = self.text;
-        let token = self.tail.token();
+impl TokenRule for Elision {
+    /// Strips the article from the token; false when nothing is left.
+    fn apply(&mut self, text: &str, token: &mut Token) -> bool {
         let Some(apostrophe) = token.text.find(is_apostrophe) else {
             let apostrophe_follows = text
                 .get(token.offset_to..)
@@ -141,7 +87,6 @@ impl<T: TokenStream> ElisionTokenStream<'_, T> {
         if !self.is_article(&token.text[..apostrophe]) {
             return true;
         }
-        let token = self.tail.token_mut();
         let cut = apostrophe
             + token.text[apostrophe..]
                 .chars()
@@ -171,43 +116,19 @@ fn move_start_past_apostrophe(text: &str, token: &mut Token) {
     }
 }
 
-impl<T: TokenStream> TokenStream for ElisionTokenStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            if self.elide() {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use tantivy::tokenizer::TextAnalyzer;
-
     use super::*;
+    use crate::analysis::lang::lookup;
+    use crate::analysis::stream::through;
     use crate::analysis::tokenizer::WordTokenizer;
 
     fn elide(code: &str, text: &str) -> Vec<(String, String)> {
-        let mut analyzer = TextAnalyzer::builder(WordTokenizer::new())
-            .filter(ElisionFilter::for_language(code).unwrap())
-            .build();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let t = stream.token();
-            out.push((t.text.clone(), text[t.offset_from..t.offset_to].to_string()));
-        }
-        out
+        let elision = Elision::of(lookup(code).unwrap()).unwrap();
+        through(WordTokenizer::new(), elision, text)
+            .into_iter()
+            .map(|t| (t.text, text[t.offset_from..t.offset_to].to_string()))
+            .collect()
     }
 
     fn pair(text: &str, original: &str) -> (String, String) {
@@ -269,10 +190,7 @@ mod tests {
         assert_eq!(elided("O"), None);
         // Every pronoun is an elided form of some language.
         for p in PRONOUNS {
-            assert!(
-                [FRENCH, ITALIAN, CATALAN].iter().any(|l| l.contains(p)),
-                "{p}"
-            );
+            assert!(LANGUAGES.iter().any(|l| l.elisions.contains(p)), "{p}");
         }
     }
 
@@ -292,6 +210,6 @@ mod tests {
         );
         // `qu'` is French, not Catalan.
         assert_eq!(elide("ca", "qu'il"), [pair("qu'il", "qu'il")]);
-        assert!(ElisionFilter::for_language("en").is_none());
+        assert!(Elision::of(lookup("en").unwrap()).is_none());
     }
 }

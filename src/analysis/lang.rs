@@ -1,5 +1,11 @@
-//! Languages: which ones veille knows, how each is analysed, and how an
-//! article's language is detected.
+//! Languages: which ones veille knows, what is known about each, and how
+//! an article's language is detected.
+//!
+//! Each language is described once, in [`LANGUAGES`]: its codes and name,
+//! its whatlang detector, its Snowball stemmer, its stop words, the articles
+//! it elides, and the OpenSearch names that rebuild its chain. The analysis
+//! chains and the OpenSearch export both read that entry, so adding a
+//! language is adding one entry.
 //!
 //! whatlang is kept behind this module's own [`Language`] type so that the
 //! rest of the crate speaks ISO codes and never depends on the detector.
@@ -18,12 +24,49 @@ pub struct Language {
     pub code: &'static str,
     /// English name.
     pub name: &'static str,
-    /// The whatlang language, when whatlang can detect it.
-    pub detect: Option<Lang>,
-    /// The Snowball stemmer, when one exists.
+    /// The whatlang language that detects it.
+    pub detect: Lang,
+    /// Other tags that name it (`no` for Norwegian Bokmål, the bibliographic
+    /// `fre` and `ger`), besides its code, its whatlang code and its name.
+    pub aliases: &'static [&'static str],
+    /// The Snowball stemmer, when one exists: the language then has its own
+    /// analysis chain.
     pub stemmer: Option<Algorithm>,
-    /// The stop-word list shipped by tantivy, when one exists.
+    /// The stop-word list shipped by tantivy (taken from Snowball), when
+    /// the chain removes stop words.
     pub stopwords: Option<StopLang>,
+    /// The articles and pronouns its chain strips when an apostrophe glues
+    /// them to the next word (`l’avion`), lowercase and without the
+    /// apostrophe; empty for the languages that do not elide.
+    pub elisions: &'static [&'static str],
+    /// How OpenSearch rebuilds its chain.
+    pub opensearch: OpenSearchNames,
+}
+
+/// The names under which OpenSearch (and Elasticsearch) know a language's
+/// built-in analysis parts, for the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OpenSearchNames {
+    /// The stemmer, `None` when OpenSearch ships none (the export then does
+    /// without stemming).
+    pub stemmer: Option<OpenSearchStemmer>,
+    /// The predefined stop-word list matching [`Language::stopwords`]
+    /// (`_french_`).
+    pub stop_words: Option<&'static str>,
+    /// The `language` of a `lowercase` filter of its own, for a stemmer that
+    /// needs it (Greek: Lucene's Greek lowercasing also drops the tonos).
+    pub lowercase: Option<&'static str>,
+}
+
+/// An OpenSearch stemmer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenSearchStemmer {
+    /// The `snowball` filter with this `language`: the same algorithm as
+    /// veille's (Lucene's generated copy of it).
+    Snowball(&'static str),
+    /// The `stemmer` filter with this `language`: a Lucene stemmer that is
+    /// not Snowball's algorithm.
+    Lucene(&'static str),
 }
 
 impl Language {
@@ -31,89 +74,189 @@ impl Language {
     pub fn has_chain(&self) -> bool {
         self.stemmer.is_some()
     }
+
+    /// A language that whatlang detects, analysed by the neutral chain
+    /// until it gets a stemmer.
+    const fn new(code: &'static str, name: &'static str, detect: Lang) -> Language {
+        Language {
+            code,
+            name,
+            detect,
+            aliases: &[],
+            stemmer: None,
+            stopwords: None,
+            elisions: &[],
+            opensearch: OpenSearchNames {
+                stemmer: None,
+                stop_words: None,
+                lowercase: None,
+            },
+        }
+    }
+
+    /// Stemmed by Snowball's `algorithm` in veille and by `opensearch`
+    /// there.
+    const fn stemmed(
+        mut self,
+        algorithm: Algorithm,
+        opensearch: Option<OpenSearchStemmer>,
+    ) -> Self {
+        self.stemmer = Some(algorithm);
+        self.opensearch.stemmer = opensearch;
+        self
+    }
+
+    /// Stop words removed: tantivy's `list` in veille, the predefined
+    /// `opensearch` list (the same Snowball list) there.
+    const fn stop_words(mut self, list: StopLang, opensearch: &'static str) -> Self {
+        self.stopwords = Some(list);
+        self.opensearch.stop_words = Some(opensearch);
+        self
+    }
+
+    const fn elides(mut self, articles: &'static [&'static str]) -> Self {
+        self.elisions = articles;
+        self
+    }
+
+    const fn opensearch_lowercase(mut self, language: &'static str) -> Self {
+        self.opensearch.lowercase = Some(language);
+        self
+    }
+
+    const fn aliases(mut self, tags: &'static [&'static str]) -> Self {
+        self.aliases = tags;
+        self
+    }
 }
 
-macro_rules! languages {
-    ($( $code:literal, $name:literal, $wl:ident, $stem:expr, $stop:expr; )*) => {
-        /// Every language whatlang detects, with its analysis resources.
-        pub const LANGUAGES: &[Language] = &[
-            $( Language { code: $code, name: $name, detect: Some(Lang::$wl), stemmer: $stem, stopwords: $stop }, )*
-        ];
-    };
-}
-
-languages! {
-    "fr", "French", Fra, Some(Algorithm::French), Some(StopLang::French);
-    "en", "English", Eng, Some(Algorithm::English), Some(StopLang::English);
-    "de", "German", Deu, Some(Algorithm::German), Some(StopLang::German);
-    "es", "Spanish", Spa, Some(Algorithm::Spanish), Some(StopLang::Spanish);
-    "it", "Italian", Ita, Some(Algorithm::Italian), Some(StopLang::Italian);
-    "pt", "Portuguese", Por, Some(Algorithm::Portuguese), Some(StopLang::Portuguese);
-    "nl", "Dutch", Nld, Some(Algorithm::Dutch), Some(StopLang::Dutch);
-    "da", "Danish", Dan, Some(Algorithm::Danish), Some(StopLang::Danish);
-    "sv", "Swedish", Swe, Some(Algorithm::Swedish), Some(StopLang::Swedish);
-    "nb", "Norwegian", Nob, Some(Algorithm::Norwegian), Some(StopLang::Norwegian);
-    "fi", "Finnish", Fin, Some(Algorithm::Finnish), Some(StopLang::Finnish);
-    "hu", "Hungarian", Hun, Some(Algorithm::Hungarian), Some(StopLang::Hungarian);
-    "ru", "Russian", Rus, Some(Algorithm::Russian), Some(StopLang::Russian);
-    "tr", "Turkish", Tur, Some(Algorithm::Turkish), None;
-    "ro", "Romanian", Ron, Some(Algorithm::Romanian), None;
-    "pl", "Polish", Pol, Some(Algorithm::Polish), None;
-    "cs", "Czech", Ces, Some(Algorithm::Czech), None;
-    "el", "Greek", Ell, Some(Algorithm::Greek), None;
-    "lt", "Lithuanian", Lit, Some(Algorithm::Lithuanian), None;
-    "et", "Estonian", Est, Some(Algorithm::Estonian), None;
-    "ca", "Catalan", Cat, Some(Algorithm::Catalan), None;
-    "sr", "Serbian", Srp, Some(Algorithm::Serbian), None;
-    "id", "Indonesian", Ind, Some(Algorithm::Indonesian), None;
-    "ar", "Arabic", Ara, Some(Algorithm::Arabic), None;
-    "fa", "Persian", Pes, Some(Algorithm::Persian), None;
-    "hi", "Hindi", Hin, Some(Algorithm::Hindi), None;
-    "ne", "Nepali", Nep, Some(Algorithm::Nepali), None;
-    "ta", "Tamil", Tam, Some(Algorithm::Tamil), None;
-    "hy", "Armenian", Hye, Some(Algorithm::Armenian), None;
-    "eo", "Esperanto", Epo, Some(Algorithm::Esperanto), None;
-    "yi", "Yiddish", Yid, Some(Algorithm::Yiddish), None;
-    "zh", "Chinese", Cmn, None, None;
-    "ja", "Japanese", Jpn, None, None;
-    "ko", "Korean", Kor, None, None;
-    "uk", "Ukrainian", Ukr, None, None;
-    "bg", "Bulgarian", Bul, None, None;
-    "be", "Belarusian", Bel, None, None;
-    "mk", "Macedonian", Mkd, None, None;
-    "hr", "Croatian", Hrv, None, None;
-    "sl", "Slovenian", Slv, None, None;
-    "sk", "Slovak", Slk, None, None;
-    "lv", "Latvian", Lav, None, None;
-    "he", "Hebrew", Heb, None, None;
-    "bn", "Bengali", Ben, None, None;
-    "ka", "Georgian", Kat, None, None;
-    "am", "Amharic", Amh, None, None;
-    "jv", "Javanese", Jav, None, None;
-    "mr", "Marathi", Mar, None, None;
-    "kn", "Kannada", Kan, None, None;
-    "vi", "Vietnamese", Vie, None, None;
-    "ur", "Urdu", Urd, None, None;
-    "th", "Thai", Tha, None, None;
-    "gu", "Gujarati", Guj, None, None;
-    "uz", "Uzbek", Uzb, None, None;
-    "pa", "Punjabi", Pan, None, None;
-    "az", "Azerbaijani", Aze, None, None;
-    "te", "Telugu", Tel, None, None;
-    "ml", "Malayalam", Mal, None, None;
-    "or", "Oriya", Ori, None, None;
-    "my", "Burmese", Mya, None, None;
-    "si", "Sinhala", Sin, None, None;
-    "km", "Khmer", Khm, None, None;
-    "tk", "Turkmen", Tuk, None, None;
-    "ak", "Akan", Aka, None, None;
-    "zu", "Zulu", Zul, None, None;
-    "sn", "Shona", Sna, None, None;
-    "af", "Afrikaans", Afr, None, None;
-    "la", "Latin", Lat, None, None;
-    "tl", "Tagalog", Tgl, None, None;
-    "cy", "Welsh", Cym, None, None;
-}
+/// Every language whatlang detects: first those with an analysis chain,
+/// then those indexed with the neutral chain only.
+pub const LANGUAGES: &[Language] = {
+    // The table names every whatlang language: spelled out, the import
+    // would repeat the table.
+    #[allow(clippy::enum_glob_use)]
+    use Lang::*;
+    use OpenSearchStemmer::{Lucene, Snowball};
+    &[
+        Language::new("fr", "French", Fra)
+            .aliases(&["fre"])
+            .stemmed(Algorithm::French, Some(Snowball("French")))
+            .stop_words(StopLang::French, "_french_")
+            .elides(&[
+                "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu",
+            ]),
+        Language::new("en", "English", Eng)
+            .stemmed(Algorithm::English, Some(Snowball("English")))
+            .stop_words(StopLang::English, "_english_"),
+        Language::new("de", "German", Deu)
+            .aliases(&["ger"])
+            .stemmed(Algorithm::German, Some(Snowball("German")))
+            .stop_words(StopLang::German, "_german_"),
+        Language::new("es", "Spanish", Spa)
+            .stemmed(Algorithm::Spanish, Some(Snowball("Spanish")))
+            .stop_words(StopLang::Spanish, "_spanish_"),
+        Language::new("it", "Italian", Ita)
+            .stemmed(Algorithm::Italian, Some(Snowball("Italian")))
+            .stop_words(StopLang::Italian, "_italian_")
+            .elides(&[
+                "l", "un", "dell", "all", "dall", "nell", "sull", "coll", "d", "quest", "quell",
+                "c", "n", "s", "m", "t", "v", "gl",
+            ]),
+        Language::new("pt", "Portuguese", Por)
+            .stemmed(Algorithm::Portuguese, Some(Snowball("Portuguese")))
+            .stop_words(StopLang::Portuguese, "_portuguese_"),
+        Language::new("nl", "Dutch", Nld)
+            .stemmed(Algorithm::Dutch, Some(Snowball("Dutch")))
+            .stop_words(StopLang::Dutch, "_dutch_"),
+        Language::new("da", "Danish", Dan)
+            .stemmed(Algorithm::Danish, Some(Snowball("Danish")))
+            .stop_words(StopLang::Danish, "_danish_"),
+        Language::new("sv", "Swedish", Swe)
+            .stemmed(Algorithm::Swedish, Some(Snowball("Swedish")))
+            .stop_words(StopLang::Swedish, "_swedish_"),
+        Language::new("nb", "Norwegian", Nob)
+            .aliases(&["no"])
+            .stemmed(Algorithm::Norwegian, Some(Snowball("Norwegian")))
+            .stop_words(StopLang::Norwegian, "_norwegian_"),
+        Language::new("fi", "Finnish", Fin)
+            .stemmed(Algorithm::Finnish, Some(Snowball("Finnish")))
+            .stop_words(StopLang::Finnish, "_finnish_"),
+        Language::new("hu", "Hungarian", Hun)
+            .stemmed(Algorithm::Hungarian, Some(Snowball("Hungarian")))
+            .stop_words(StopLang::Hungarian, "_hungarian_"),
+        Language::new("ru", "Russian", Rus)
+            .stemmed(Algorithm::Russian, Some(Snowball("Russian")))
+            .stop_words(StopLang::Russian, "_russian_"),
+        Language::new("tr", "Turkish", Tur).stemmed(Algorithm::Turkish, Some(Snowball("Turkish"))),
+        Language::new("ro", "Romanian", Ron)
+            .stemmed(Algorithm::Romanian, Some(Snowball("Romanian"))),
+        // OpenSearch stems Polish only with the stempel plugin.
+        Language::new("pl", "Polish", Pol).stemmed(Algorithm::Polish, None),
+        Language::new("cs", "Czech", Ces).stemmed(Algorithm::Czech, Some(Lucene("czech"))),
+        Language::new("el", "Greek", Ell)
+            .stemmed(Algorithm::Greek, Some(Lucene("greek")))
+            .opensearch_lowercase("greek"),
+        Language::new("lt", "Lithuanian", Lit)
+            .stemmed(Algorithm::Lithuanian, Some(Snowball("Lithuanian"))),
+        Language::new("et", "Estonian", Est)
+            .stemmed(Algorithm::Estonian, Some(Snowball("Estonian"))),
+        Language::new("ca", "Catalan", Cat)
+            .stemmed(Algorithm::Catalan, Some(Snowball("Catalan")))
+            .elides(&["l", "d", "s", "n", "m", "t"]),
+        Language::new("sr", "Serbian", Srp).stemmed(Algorithm::Serbian, None),
+        Language::new("id", "Indonesian", Ind)
+            .stemmed(Algorithm::Indonesian, Some(Lucene("indonesian"))),
+        Language::new("ar", "Arabic", Ara).stemmed(Algorithm::Arabic, Some(Snowball("Arabic"))),
+        Language::new("fa", "Persian", Pes).stemmed(Algorithm::Persian, None),
+        Language::new("hi", "Hindi", Hin).stemmed(Algorithm::Hindi, Some(Lucene("hindi"))),
+        Language::new("ne", "Nepali", Nep).stemmed(Algorithm::Nepali, None),
+        Language::new("ta", "Tamil", Tam).stemmed(Algorithm::Tamil, None),
+        Language::new("hy", "Armenian", Hye)
+            .stemmed(Algorithm::Armenian, Some(Snowball("Armenian"))),
+        Language::new("eo", "Esperanto", Epo).stemmed(Algorithm::Esperanto, None),
+        Language::new("yi", "Yiddish", Yid).stemmed(Algorithm::Yiddish, None),
+        Language::new("zh", "Chinese", Cmn),
+        Language::new("ja", "Japanese", Jpn),
+        Language::new("ko", "Korean", Kor),
+        Language::new("uk", "Ukrainian", Ukr),
+        Language::new("bg", "Bulgarian", Bul),
+        Language::new("be", "Belarusian", Bel),
+        Language::new("mk", "Macedonian", Mkd),
+        Language::new("hr", "Croatian", Hrv),
+        Language::new("sl", "Slovenian", Slv),
+        Language::new("sk", "Slovak", Slk),
+        Language::new("lv", "Latvian", Lav),
+        Language::new("he", "Hebrew", Heb),
+        Language::new("bn", "Bengali", Ben),
+        Language::new("ka", "Georgian", Kat),
+        Language::new("am", "Amharic", Amh),
+        Language::new("jv", "Javanese", Jav),
+        Language::new("mr", "Marathi", Mar),
+        Language::new("kn", "Kannada", Kan),
+        Language::new("vi", "Vietnamese", Vie),
+        Language::new("ur", "Urdu", Urd),
+        Language::new("th", "Thai", Tha),
+        Language::new("gu", "Gujarati", Guj),
+        Language::new("uz", "Uzbek", Uzb),
+        Language::new("pa", "Punjabi", Pan),
+        Language::new("az", "Azerbaijani", Aze),
+        Language::new("te", "Telugu", Tel),
+        Language::new("ml", "Malayalam", Mal),
+        Language::new("or", "Oriya", Ori),
+        Language::new("my", "Burmese", Mya),
+        Language::new("si", "Sinhala", Sin),
+        Language::new("km", "Khmer", Khm),
+        Language::new("tk", "Turkmen", Tuk),
+        Language::new("ak", "Akan", Aka),
+        Language::new("zu", "Zulu", Zul),
+        Language::new("sn", "Shona", Sna),
+        Language::new("af", "Afrikaans", Afr),
+        Language::new("la", "Latin", Lat),
+        Language::new("tl", "Tagalog", Tgl),
+        Language::new("cy", "Welsh", Cym),
+    ]
+};
 
 /// The languages that have their own analysis chain, in table order.
 pub fn chained() -> impl Iterator<Item = &'static Language> {
@@ -135,11 +278,8 @@ pub fn lookup(tag: &str) -> Option<&'static Language> {
     LANGUAGES.iter().find(|l| {
         l.code == primary
             || l.name.eq_ignore_ascii_case(tag)
-            || l.detect.is_some_and(|w| w.code() == primary)
-            || (primary == "no" && l.code == "nb")
-            || (primary == "fra" && l.code == "fr")
-            || (primary == "fre" && l.code == "fr")
-            || (primary == "ger" && l.code == "de")
+            || l.detect.code() == primary
+            || l.aliases.contains(&primary.as_str())
     })
 }
 
@@ -175,7 +315,12 @@ pub enum DetectionMethod {
     Declared,
     /// whatlang identified the language reliably.
     Detected,
-    /// Text too short or detection unreliable: the default language applies.
+    /// Text too short or detection unreliable: the language most articles
+    /// of the same file or folder have (decided at indexing, where the
+    /// neighbours are known).
+    Majority,
+    /// Text too short or detection unreliable, and no majority around it:
+    /// the default language applies.
     Fallback,
 }
 
@@ -217,7 +362,7 @@ pub fn detect(
     let Some(info) = whatlang::detect(&sample) else {
         return fallback;
     };
-    let language = LANGUAGES.iter().find(|l| l.detect == Some(info.lang()));
+    let language = LANGUAGES.iter().find(|l| l.detect == info.lang());
     match language {
         Some(language) if info.confidence() >= MIN_CONFIDENCE => Detection {
             language: Some(language),
@@ -301,16 +446,51 @@ mod tests {
         assert_eq!(lookup("fra").unwrap().code, "fr");
         assert_eq!(lookup("German").unwrap().code, "de");
         assert_eq!(lookup("no").unwrap().code, "nb");
+        assert_eq!(lookup("fre").unwrap().code, "fr");
+        assert_eq!(lookup("ger").unwrap().code, "de");
         assert!(lookup("xx").is_none());
         assert!(lookup("").is_none());
     }
 
     #[test]
-    fn every_chained_language_is_detectable_and_stems() {
+    fn chained_languages_come_first() {
         assert!(chained().count() >= 30);
-        for l in chained() {
-            assert!(l.detect.is_some() && l.stemmer.is_some(), "{}", l.code);
+        let first_unchained = LANGUAGES.iter().position(|l| !l.has_chain()).unwrap();
+        assert!(LANGUAGES[first_unchained..].iter().all(|l| !l.has_chain()));
+    }
+
+    #[test]
+    fn what_only_a_chain_uses_belongs_to_chained_languages() {
+        for l in LANGUAGES.iter().filter(|l| !l.has_chain()) {
+            assert!(l.stopwords.is_none() && l.elisions.is_empty(), "{}", l.code);
+            assert_eq!(l.opensearch.lowercase, None, "{}", l.code);
         }
+    }
+
+    #[test]
+    fn every_stop_list_is_shipped_by_tantivy() {
+        for l in LANGUAGES {
+            if let Some(list) = l.stopwords {
+                let filter = tantivy::tokenizer::StopWordFilter::new(list);
+                assert!(filter.is_some(), "{}", l.code);
+            }
+        }
+    }
+
+    #[test]
+    fn codes_whatlang_codes_and_aliases_name_one_language_each() {
+        let mut tags: Vec<&str> = LANGUAGES
+            .iter()
+            .flat_map(|l| {
+                [l.code, l.detect.code()]
+                    .into_iter()
+                    .chain(l.aliases.iter().copied())
+            })
+            .collect();
+        let count = tags.len();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(tags.len(), count);
     }
 
     #[test]

@@ -5,20 +5,21 @@
 //! chain [`NEUTRAL`]. Queries are analysed with the same chains, and
 //! snippets re-run them with offsets to find what to highlight.
 //!
-//! A language chain is, in order:
+//! A language chain is, in order (the language's entry in
+//! [`lang::LANGUAGES`] says which steps apply and with what):
 //! 1. [`WordTokenizer`](tokenizer): words (apostrophes between letters kept
 //!    inside them) and CJK bigrams;
 //! 2. tantivy's `RemoveLongFilter`: drops tokens of [`MAX_TOKEN_BYTES`] or
 //!    more (URLs, base64, hashes);
-//! 3. [`ElisionFilter`](elision), for French, Italian and Catalan only:
-//!    `l’avion` → `avion`;
+//! 3. [`Elision`](elision), for the languages that elide (French, Italian,
+//!    Catalan): `l’avion` → `avion`;
 //! 4. tantivy's `LowerCaser`;
 //! 5. tantivy's `StopWordFilter`, when tantivy ships a list for the
 //!    language;
-//! 6. [`SnowballFilter`](stemmer): Snowball stems, on accented text;
+//! 6. [`Snowball`](stemmer): Snowball stems, on accented text;
 //! 7. tantivy's `AsciiFoldingFilter`, after stemming since Snowball's rules
 //!    need the accents, so that `précieuse` and `precieuse` meet;
-//! 8. [`ApostropheFilter`](apostrophe): `aujourd'hui` → `aujourdhui`.
+//! 8. [`RemoveApostrophes`](apostrophe): `aujourd'hui` → `aujourdhui`.
 //!
 //! The neutral chain knows no language: its tokenizer splits words at every
 //! apostrophe (`l’intelligence` → `l`, `intelligence`), then it lowercases,
@@ -27,8 +28,11 @@
 //!
 //! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`),
 //! and words written in capitals as such (`AI`, never the `ai` of `j’ai`:
-//! [`case`]); in the index, it keeps only compounds, acronyms and
-//! capitalised words.
+//! [`case`]); in the index, it keeps only compounds ([`compound`]),
+//! acronyms and capitalised words.
+//!
+//! veille's own tokenizers and filters share their tantivy plumbing
+//! ([`stream`]): each states only how it cuts text or changes a token.
 
 mod apostrophe;
 mod case;
@@ -37,25 +41,28 @@ pub mod dedup;
 mod elision;
 pub mod lang;
 mod stemmer;
+mod stream;
 mod tech;
 mod tokenizer;
 
 use std::sync::{Mutex, OnceLock};
 
-use frostem::Algorithm;
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
     TextAnalyzerBuilder, Token, Tokenizer, TokenizerManager,
 };
 
-use self::apostrophe::ApostropheFilter;
-use self::case::CaseFilter;
+use self::apostrophe::RemoveApostrophes;
+use self::case::Capitals;
 pub use self::compound::is_compound;
-use self::elision::ElisionFilter;
-use self::stemmer::SnowballFilter;
+use self::elision::Elision;
+use self::stemmer::Snowball;
+use self::stream::EachToken;
 use self::tech::TechTokenizer;
+pub use self::tech::IDEOGRAPHIC;
 use self::tokenizer::WordTokenizer;
+pub use self::tokenizer::{ASCII_APOSTROPHE, TYPOGRAPHIC_APOSTROPHES};
 use lang::Language;
 
 /// Name of the language-neutral chain.
@@ -70,7 +77,7 @@ pub const NEUTRAL: &str = "veille_neutral";
 pub const EXACT: &str = "veille_exact";
 
 /// Tokens of this many bytes or more are dropped.
-const MAX_TOKEN_BYTES: usize = 64;
+pub const MAX_TOKEN_BYTES: usize = 64;
 
 /// Name under which a language's chain is registered.
 pub fn tokenizer_name(language: &Language) -> String {
@@ -101,72 +108,64 @@ fn build_analyzer(language: Option<&'static Language>) -> TextAnalyzer {
     let Some((language, algorithm)) = language.and_then(|l| Some((l, l.stemmer?))) else {
         return neutral();
     };
-    let tokens = TextAnalyzer::builder(WordTokenizer::new())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES));
-    let stop_words = language.stopwords.and_then(StopWordFilter::new);
-    // Each branch builds a fully typed chain: no boxing between filters.
-    match ElisionFilter::for_language(language.code) {
-        Some(elision) => with_stop_words(
-            tokens.filter(elision).filter(LowerCaser),
-            stop_words,
-            algorithm,
-        ),
-        None => with_stop_words(tokens.filter(LowerCaser), stop_words, algorithm),
-    }
+    bounded(WordTokenizer::new())
+        .filter(EachToken(Elision::of(language)))
+        .filter(LowerCaser)
+        .filter(stop_words(language))
+        .filter(EachToken(Snowball::new(algorithm)))
+        .filter(AsciiFoldingFilter)
+        .filter(EachToken(RemoveApostrophes))
+        .build()
+}
+
+/// The language's stop-word filter: one that removes nothing when tantivy
+/// ships no list, so that every language chain has the same type.
+fn stop_words(language: &Language) -> StopWordFilter {
+    language
+        .stopwords
+        .and_then(StopWordFilter::new)
+        .unwrap_or_else(|| StopWordFilter::remove(Vec::new()))
 }
 
 /// The language-neutral chain.
 fn neutral() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer::splitting_apostrophes())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+    bounded(WordTokenizer::splitting_apostrophes())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(ApostropheFilter)
+        .filter(EachToken(RemoveApostrophes))
         .build()
 }
 
-fn with_stop_words<T: Tokenizer>(
-    chain: TextAnalyzerBuilder<T>,
-    stop_words: Option<StopWordFilter>,
-    algorithm: Algorithm,
-) -> TextAnalyzer {
-    match stop_words {
-        Some(stop_words) => stemmed(chain.filter(stop_words), algorithm),
-        None => stemmed(chain, algorithm),
-    }
-}
-
-fn stemmed<T: Tokenizer>(chain: TextAnalyzerBuilder<T>, algorithm: Algorithm) -> TextAnalyzer {
-    chain
-        .filter(SnowballFilter::new(algorithm))
+/// The exact chain; as the index runs it when `indexed` (see [`case`]).
+fn exact_chain(indexed: bool) -> TextAnalyzer {
+    let capitals = if indexed {
+        Capitals::index()
+    } else {
+        Capitals::query()
+    };
+    bounded(TechTokenizer::default())
+        .filter(EachToken(capitals))
         .filter(AsciiFoldingFilter)
-        .filter(ApostropheFilter)
         .build()
+}
+
+/// The first two steps of every chain: `tokenizer`, then the long tokens
+/// dropped.
+fn bounded<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(tokenizer).filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
 }
 
 /// The exact chain (see [`EXACT`]) for queries and highlights: every
 /// token, built once and cloned.
 pub fn exact() -> TextAnalyzer {
     static CHAIN: OnceLock<TextAnalyzer> = OnceLock::new();
-    CHAIN
-        .get_or_init(|| {
-            TextAnalyzer::builder(TechTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(CaseFilter::query())
-                .filter(AsciiFoldingFilter)
-                .build()
-        })
-        .clone()
+    CHAIN.get_or_init(|| exact_chain(false)).clone()
 }
 
 /// The exact chain as the index runs it: compound names, acronyms and
 /// capitalised words only (see [`case`]).
 pub fn exact_indexed() -> TextAnalyzer {
-    TextAnalyzer::builder(TechTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(CaseFilter::index())
-        .filter(AsciiFoldingFilter)
-        .build()
+    exact_chain(true)
 }
 
 /// Registers the neutral chain, the exact chain (as indexed) and every

@@ -12,7 +12,9 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap as HashMap;
 
 use frostem::{Algorithm, Stemmer};
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::Token;
+
+use super::stream::TokenRule;
 
 /// Stems a thread remembers before it forgets them all. Tokens are shorter
 /// than 64 bytes, so this bounds the cache at a few tens of MiB per thread.
@@ -64,85 +66,41 @@ fn stem_in_place(stemmer: Stemmer, word: &mut String) {
 /// Replaces each token's text by its Snowball stem. Tokens must already be
 /// lowercase, and still accented: Snowball's rules expect `é`, not `e`.
 #[derive(Clone, Copy)]
-pub struct SnowballFilter {
+pub struct Snowball {
     stemmer: Stemmer,
 }
 
-impl SnowballFilter {
-    pub fn new(algorithm: Algorithm) -> SnowballFilter {
-        SnowballFilter {
+impl Snowball {
+    pub fn new(algorithm: Algorithm) -> Snowball {
+        Snowball {
             stemmer: Stemmer::new(algorithm),
         }
     }
 }
 
-impl TokenFilter for SnowballFilter {
-    type Tokenizer<T: Tokenizer> = SnowballWrapper<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> SnowballWrapper<T> {
-        SnowballWrapper {
-            stemmer: self.stemmer,
-            inner: tokenizer,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct SnowballWrapper<T> {
-    stemmer: Stemmer,
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for SnowballWrapper<T> {
-    type TokenStream<'a> = SnowballTokenStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        SnowballTokenStream {
-            stemmer: self.stemmer,
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-pub struct SnowballTokenStream<T> {
-    stemmer: Stemmer,
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for SnowballTokenStream<T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        stem_in_place(self.stemmer, &mut self.tail.token_mut().text);
+impl TokenRule for Snowball {
+    fn apply(&mut self, _: &str, token: &mut Token) -> bool {
+        stem_in_place(self.stemmer, &mut token.text);
         true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+    use tantivy::tokenizer::WhitespaceTokenizer;
 
     use super::*;
+    use crate::analysis::stream::through;
 
     fn stems(algorithm: Algorithm, text: &str) -> Vec<String> {
-        let mut analyzer = TextAnalyzer::builder(WhitespaceTokenizer::default())
-            .filter(SnowballFilter::new(algorithm))
-            .build();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
+        through(
+            WhitespaceTokenizer::default(),
+            Snowball::new(algorithm),
+            text,
+        )
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
     }
 
     #[test]
@@ -184,8 +142,8 @@ mod tests {
     }
 
     #[test]
-    fn filter_is_send_and_sync() {
+    fn rule_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
-        assert_send_sync::<SnowballFilter>();
+        assert_send_sync::<Snowball>();
     }
 }

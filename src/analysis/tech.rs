@@ -17,7 +17,11 @@
 //!
 //! Ideographic scripts are left to the neutral chain's bigrams.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use std::ops::{Range, RangeInclusive};
+
+use tantivy::tokenizer::{Token, Tokenizer};
+
+use super::stream::{Cut, CutStream};
 
 /// Splits text into tech-aware tokens (see the module documentation).
 #[derive(Clone, Debug, Default)]
@@ -25,40 +29,44 @@ pub struct TechTokenizer {
     token: Token,
 }
 
-/// The token stream of [`TechTokenizer`].
-pub struct TechTokenStream<'a> {
-    text: &'a str,
-    chars: Vec<(usize, char)>,
-    at: usize,
-    token: &'a mut Token,
-}
-
 impl Tokenizer for TechTokenizer {
-    type TokenStream<'a> = TechTokenStream<'a>;
+    type TokenStream<'a> = CutStream<'a, TechNames<'a>>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> TechTokenStream<'a> {
-        self.token.reset();
-        self.token.position = usize::MAX;
-        TechTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let names = TechNames {
             text,
             chars: text.char_indices().collect(),
             at: 0,
-            token: &mut self.token,
-        }
+        };
+        CutStream::new(names, &mut self.token)
     }
 }
 
+/// How a [`TechTokenizer`] cuts one text.
+pub struct TechNames<'a> {
+    text: &'a str,
+    chars: Vec<(usize, char)>,
+    at: usize,
+}
+
+/// The code points of kana, Han and Hangul, which the exact chain leaves to
+/// the neutral chain's bigrams.
+pub const IDEOGRAPHIC: [RangeInclusive<char>; 8] = [
+    '\u{3040}'..='\u{30FF}',
+    '\u{3400}'..='\u{4DBF}',
+    '\u{4E00}'..='\u{9FFF}',
+    '\u{F900}'..='\u{FAFF}',
+    '\u{AC00}'..='\u{D7AF}',
+    '\u{1100}'..='\u{11FF}',
+    '\u{3130}'..='\u{318F}',
+    '\u{20000}'..='\u{2FA1F}',
+];
+
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_ideographic(c)
+    c.is_alphanumeric() && !IDEOGRAPHIC.iter().any(|range| range.contains(&c))
 }
 
-fn is_ideographic(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FA1F)
-}
-
-impl TechTokenStream<'_> {
+impl TechNames<'_> {
     fn char_at(&self, i: usize) -> Option<char> {
         self.chars.get(i).map(|&(_, c)| c)
     }
@@ -68,8 +76,8 @@ impl TechTokenStream<'_> {
     }
 }
 
-impl TokenStream for TechTokenStream<'_> {
-    fn advance(&mut self) -> bool {
+impl Cut for TechNames<'_> {
+    fn next(&mut self, out: &mut String) -> Option<Range<usize>> {
         let n = self.chars.len();
         while self.at < n {
             let c = self.chars[self.at].1;
@@ -107,37 +115,28 @@ impl TokenStream for TechTokenStream<'_> {
             }
             self.at = i;
             let (from, to) = (self.byte_at(start), self.byte_at(i));
-            self.token.text.clear();
-            self.token.text.push_str(&self.text[from..to]);
-            self.token.offset_from = from;
-            self.token.offset_to = to;
-            self.token.position = self.token.position.wrapping_add(1);
-            return true;
+            out.push_str(&self.text[from..to]);
+            return Some(from..to);
         }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
+        None
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use tantivy::tokenizer::TextAnalyzer;
+
     use super::*;
 
+    fn all(text: &str) -> Vec<Token> {
+        crate::analysis::analyze(&mut TextAnalyzer::from(TechTokenizer::default()), text)
+    }
+
     fn tokens(text: &str) -> Vec<String> {
-        let mut t = TechTokenizer::default();
-        let mut s = t.token_stream(text);
         let mut out = Vec::new();
-        while s.advance() {
-            let tok = s.token();
-            assert_eq!(&text[tok.offset_from..tok.offset_to], tok.text);
-            out.push(tok.text.clone());
+        for token in all(text) {
+            assert_eq!(&text[token.offset_from..token.offset_to], token.text);
+            out.push(token.text);
         }
         out
     }
@@ -168,12 +167,7 @@ mod tests {
 
     #[test]
     fn positions_count_tokens() {
-        let mut t = TechTokenizer::default();
-        let mut s = t.token_stream("a b c");
-        let mut positions = Vec::new();
-        while s.advance() {
-            positions.push(s.token().position);
-        }
+        let positions: Vec<usize> = all("a b c").iter().map(|t| t.position).collect();
         assert_eq!(positions, vec![0, 1, 2]);
     }
 }

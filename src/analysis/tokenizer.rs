@@ -20,14 +20,24 @@
 //!   typed with decomposed accents (`e` + U+0301) meets precomposed text;
 //! - offsets are byte offsets of the original text, positions count tokens.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use std::ops::Range;
+
+use tantivy::tokenizer::{Token, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// The characters taken as apostrophes: ASCII, right and left single
+use super::stream::{Cut, CutStream};
+
+/// The apostrophe that tokens carry, whichever one the text used.
+pub const ASCII_APOSTROPHE: char = '\'';
+
+/// The other characters taken as apostrophes: right and left single
 /// quotation marks, and the modifier letter apostrophe.
+pub const TYPOGRAPHIC_APOSTROPHES: [char; 3] = ['\u{2019}', '\u{2018}', '\u{02BC}'];
+
+/// True for an apostrophe, ASCII or typographic.
 pub(crate) fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+    c == ASCII_APOSTROPHE || TYPOGRAPHIC_APOSTROPHES.contains(&c)
 }
 
 /// True for Han, Hiragana, Katakana and Hangul characters (and the marks
@@ -72,7 +82,7 @@ fn classify(c: char) -> Class {
     if c.is_ascii() {
         return if c.is_ascii_alphanumeric() {
             Class::Word
-        } else if c == '\'' {
+        } else if c == ASCII_APOSTROPHE {
             Class::Apostrophe
         } else {
             Class::Separator
@@ -118,17 +128,16 @@ impl WordTokenizer {
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordTokenStream<'a>;
+    type TokenStream<'a> = CutStream<'a, Words<'a>>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
-        self.token.reset();
-        WordTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let words = Words {
             text,
             cursor: 0,
             split_at_apostrophes: self.split_at_apostrophes,
             cjk: None,
-            token: &mut self.token,
-        }
+        };
+        CutStream::new(words, &mut self.token)
     }
 }
 
@@ -142,17 +151,16 @@ struct CjkRun {
     emitted: bool,
 }
 
-/// The token stream of a [`WordTokenizer`].
-pub struct WordTokenStream<'a> {
+/// How a [`WordTokenizer`] cuts one text.
+pub struct Words<'a> {
     text: &'a str,
     /// Byte offset where scanning resumes.
     cursor: usize,
     split_at_apostrophes: bool,
     cjk: Option<CjkRun>,
-    token: &'a mut Token,
 }
 
-impl WordTokenStream<'_> {
+impl Words<'_> {
     fn char_at(&self, at: usize) -> Option<char> {
         self.text[at..].chars().next()
     }
@@ -200,62 +208,51 @@ impl WordTokenStream<'_> {
         end
     }
 
-    /// Makes `text[from..to]` the current token, at the next position.
-    fn emit(&mut self, from: usize, to: usize) {
+    /// Writes the token text of `self.text[from..to]` into `out`.
+    fn emit(&self, from: usize, to: usize, out: &mut String) -> Range<usize> {
         let slice = &self.text[from..to];
-        let token = &mut *self.token;
-        token.text.clear();
         if slice.is_ascii() {
-            token.text.push_str(slice);
+            out.push_str(slice);
         } else {
             let mut marked = false;
             for c in slice.chars() {
                 if is_apostrophe(c) {
-                    token.text.push('\'');
+                    out.push(ASCII_APOSTROPHE);
                 } else {
                     marked |= is_combining_mark(c);
-                    token.text.push(c);
+                    out.push(c);
                 }
             }
             if marked {
-                token.text = token.text.nfc().collect();
+                *out = out.nfc().collect();
             }
         }
-        token.offset_from = from;
-        token.offset_to = to;
-        token.position = token.position.wrapping_add(1);
-        token.position_length = 1;
+        from..to
     }
 }
 
-impl TokenStream for WordTokenStream<'_> {
-    fn advance(&mut self) -> bool {
+impl Cut for Words<'_> {
+    fn next(&mut self, out: &mut String) -> Option<Range<usize>> {
         loop {
             if let Some(run) = self.cjk {
                 if self.char_at(self.cursor).is_some_and(is_cjk) {
                     let start = self.cursor;
                     let end = self.cjk_char_end(start);
-                    self.emit(run.last, end);
                     self.cjk = Some(CjkRun {
                         last: start,
                         emitted: true,
                     });
                     self.cursor = end;
-                    return true;
+                    return Some(self.emit(run.last, end, out));
                 }
                 self.cjk = None;
                 if !run.emitted {
-                    self.emit(run.last, self.cursor);
-                    return true;
+                    return Some(self.emit(run.last, self.cursor, out));
                 }
             }
-            let next = self.text[self.cursor..]
+            let (i, c) = self.text[self.cursor..]
                 .char_indices()
-                .find(|&(_, c)| matches!(classify(c), Class::Word | Class::Cjk));
-            let Some((i, c)) = next else {
-                self.cursor = self.text.len();
-                return false;
-            };
+                .find(|&(_, c)| matches!(classify(c), Class::Word | Class::Cjk))?;
             let start = self.cursor + i;
             if is_cjk(c) {
                 self.cursor = self.cjk_char_end(start);
@@ -269,34 +266,29 @@ impl TokenStream for WordTokenStream<'_> {
             self.cursor = end;
             // A run of stray combining marks is not a word.
             if self.text[start..end].chars().any(char::is_alphanumeric) {
-                self.emit(start, end);
-                return true;
+                return Some(self.emit(start, end, out));
             }
         }
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
     }
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use tantivy::tokenizer::TextAnalyzer;
 
     use super::*;
 
     fn tokens(tokenizer: &mut WordTokenizer, text: &str) -> Vec<Token> {
-        let mut stream = tokenizer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().clone());
-        }
-        out
+        crate::analysis::analyze(&mut TextAnalyzer::from(tokenizer.clone()), text)
+    }
+
+    /// The original text of each token.
+    fn originals<'a>(text: &'a str, tokens: &[Token]) -> Vec<&'a str> {
+        tokens
+            .iter()
+            .map(|t| &text[t.offset_from..t.offset_to])
+            .collect()
     }
 
     fn texts(tokenizer: &mut WordTokenizer, text: &str) -> Vec<String> {
@@ -321,18 +313,11 @@ mod tests {
     fn keeps_apostrophes_between_letters_as_ascii() {
         let mut t = WordTokenizer::new();
         let text = "l’intelligence d'abord ‘n ʼx";
-        let got = tokens(&mut t, text);
-        let words: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(words, ["l'intelligence", "d'abord", "n", "x"]);
+        assert_eq!(texts(&mut t, text), ["l'intelligence", "d'abord", "n", "x"]);
         // Offsets point into the original text, typographic apostrophe included.
         assert_eq!(
-            &text[got[0].offset_from..got[0].offset_to],
-            "l’intelligence"
-        );
-        assert_eq!(&text[got[1].offset_from..got[1].offset_to], "d'abord");
-        assert_eq!(
-            got.iter().map(|t| t.position).collect::<Vec<_>>(),
-            [0, 1, 2, 3]
+            originals(text, &tokens(&mut t, text)),
+            ["l’intelligence", "d'abord", "n", "x"]
         );
     }
 
@@ -361,16 +346,9 @@ mod tests {
     fn cjk_runs_become_bigrams() {
         let mut t = WordTokenizer::new();
         let text = "AI人工智能。日 한국어";
-        let got = tokens(&mut t, text);
-        let words: Vec<&str> = got.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(words, ["AI", "人工", "工智", "智能", "日", "한국", "국어"]);
-        for token in &got {
-            assert_eq!(&text[token.offset_from..token.offset_to], token.text);
-        }
-        assert_eq!(
-            got.iter().map(|t| t.position).collect::<Vec<_>>(),
-            [0, 1, 2, 3, 4, 5, 6]
-        );
+        let words = ["AI", "人工", "工智", "智能", "日", "한국", "국어"];
+        assert_eq!(texts(&mut t, text), words);
+        assert_eq!(originals(text, &tokens(&mut t, text)), words);
         // Kana, with a combining voiced mark kept on its character.
         assert_eq!(texts(&mut t, "か\u{3099}ぎ"), ["がぎ"]);
     }

@@ -4,13 +4,13 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Args, Subcommand};
 
-use veille::export::{self, bulk, jsonl, load_sh, opensearch, stored};
-use veille::index::store::DEFAULT_INDEX;
+use veille::export::{self, bulk, jsonl, load_sh, opensearch};
 use veille::search::Engine;
 
+use super::settings::{Settings, INDEX_ENV, INDEX_HELP};
 use super::Outcome;
 
 #[derive(Debug, Args)]
@@ -34,18 +34,18 @@ pub struct OpenSearchArgs {
     /// (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Index folder to export.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
+    pub index: Option<PathBuf>,
     /// Name of the OpenSearch index.
     #[arg(long, default_value = "veille")]
     pub name: String,
     /// Number of primary shards of the OpenSearch index.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub shards: u32,
     /// Largest size of a bulk file, in bytes (an article larger than this
     /// gets a file of its own).
-    #[arg(long, value_name = "BYTES", default_value_t = bulk::DEFAULT_MAX_PART_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = bulk::DEFAULT_MAX_PART_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_part_bytes: u64,
 }
 
@@ -54,15 +54,20 @@ pub struct JsonlArgs {
     /// File to write (`-`: standard output).
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
-    /// Index folder to export.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
+    pub index: Option<PathBuf>,
 }
 
-pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     match args.target {
-        Target::Opensearch(args) => run_opensearch(&args),
-        Target::Jsonl(args) => run_jsonl(&args),
+        Target::Opensearch(args) => {
+            let index = settings.index_or_default(args.index.as_deref())?;
+            run_opensearch(&args, &index)
+        }
+        Target::Jsonl(args) => {
+            let index = settings.index_or_default(args.index.as_deref())?;
+            run_jsonl(&args, &index)
+        }
     }
 }
 
@@ -71,33 +76,19 @@ fn open(index: &Path) -> anyhow::Result<Engine> {
     Engine::open(index).with_context(|| format!("opening {}", index.display()))
 }
 
-fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
+fn run_opensearch(args: &OpenSearchArgs, index: &Path) -> anyhow::Result<Outcome> {
     opensearch::check_index_name(&args.name).context("--name")?;
-    if args.shards == 0 {
-        bail!("--shards: at least 1");
-    }
-    if args.max_part_bytes == 0 {
-        bail!("--max-part-bytes: at least 1");
-    }
-    let engine = open(&args.index)?;
-    let out = &args.out;
-    export::write_settings(out, args.shards)?;
-
-    let mut writer = bulk::BulkWriter::new(out, &args.name, args.max_part_bytes);
-    let searcher = engine.searcher();
-    stored::for_each_article(&engine.store.fields, &searcher, |article| {
-        writer.add(&article)
-    })
-    .with_context(|| format!("writing bulk files into {}", out.display()))?;
-    let parts = writer.finish()?;
-
-    let script_path = out.join(load_sh::SCRIPT_FILE);
-    load_sh::write(&script_path, &args.name, &parts)
-        .with_context(|| format!("writing {}", script_path.display()))?;
-
-    let stale = bulk::stale_parts(out, &parts)?;
-    let articles: u64 = parts.iter().map(|p| p.articles).sum();
-    let bytes: u64 = parts.iter().map(|p| p.bytes).sum();
+    let engine = open(index)?;
+    let job = export::OpenSearchExport {
+        out: args.out.clone(),
+        name: args.name.clone(),
+        shards: args.shards,
+        max_part_bytes: args.max_part_bytes,
+    };
+    let summary = export::opensearch_files(&engine, &job)
+        .with_context(|| format!("exporting into {}", args.out.display()))?;
+    let (articles, parts, bytes, out) =
+        (summary.articles, &summary.parts, summary.bytes, &args.out);
     let mut stdout = io::stdout().lock();
     writeln!(
         stdout,
@@ -113,9 +104,9 @@ fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
     writeln!(
         stdout,
         "load them with: OPENSEARCH_URL=http://localhost:9200 {}",
-        script_path.display()
+        summary.script.display()
     )?;
-    for file in &stale {
+    for file in &summary.stale {
         eprintln!(
             "veille: warning: {} is left from an earlier export; load.sh ignores it",
             out.join(file).display()
@@ -124,8 +115,8 @@ fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-fn run_jsonl(args: &JsonlArgs) -> anyhow::Result<Outcome> {
-    let engine = open(&args.index)?;
+fn run_jsonl(args: &JsonlArgs, index: &Path) -> anyhow::Result<Outcome> {
+    let engine = open(index)?;
     let to_stdout = args.out.as_os_str() == "-";
     let summary = if to_stdout {
         let stdout = io::stdout();

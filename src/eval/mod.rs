@@ -185,13 +185,14 @@ impl Evaluation {
 }
 
 /// Runs every query that has a relevant document (of `half`, when given)
-/// through veille and, when `docs` are given, through both plain-tantivy
-/// baselines.
+/// through veille (also searching translations when `translate`) and, when
+/// `docs` are given, through both plain-tantivy baselines.
 pub fn evaluate(
     engine: &Engine,
     queries: &[Query],
     qrels: &Qrels,
     docs: Option<&[baseline::Doc]>,
+    translate: bool,
     half: Option<Half>,
 ) -> Result<Evaluation> {
     let in_half = |id: &str| half.is_none_or(|h| Half::of(id) == h);
@@ -214,6 +215,7 @@ pub fn evaluate(
         // Judgments are per document: a relevant near-duplicate must count
         // where it ranks, not be folded under another hit.
         group: false,
+        translate,
         ..SearchOptions::default()
     };
     let started = Instant::now();

@@ -17,26 +17,32 @@
 //! | ASCII folding | `asciifolding` |
 //! | apostrophe removal | `pattern_replace` |
 //!
-//! Where OpenSearch has no built-in equivalent (a Snowball stemmer it lacks,
-//! NFC composition, byte-based token length) the README's "Scaling out"
-//! section says how the two differ.
+//! The names of each language's stemmer and stop-word list come from its
+//! entry in [`lang::LANGUAGES`], its elided articles too. Where OpenSearch
+//! has no built-in equivalent (a Snowball stemmer it lacks, NFC composition,
+//! byte-based token length) the README's "Scaling out" section says how the
+//! two differ.
 
 use serde_json::{json, Map, Value};
 
-use crate::analysis;
-use crate::analysis::lang::{self, Language};
+use crate::analysis::lang::{self, OpenSearchStemmer};
+use crate::analysis::{self, ASCII_APOSTROPHE, IDEOGRAPHIC, TYPOGRAPHIC_APOSTROPHES};
 use crate::index::schema::NEUTRAL_SUFFIX;
+use crate::{Error, Result};
 
 /// File name of the settings and mappings.
 pub const SETTINGS_FILE: &str = "settings.json";
 
-/// Tokens of this many characters or more are dropped (veille: bytes).
-const MAX_TOKEN_CHARS: u32 = 63;
+/// The longest token kept, in characters (veille counts bytes).
+const MAX_TOKEN_CHARS: usize = analysis::MAX_TOKEN_BYTES - 1;
+
+/// The longest index name, in bytes.
+const MAX_INDEX_NAME_BYTES: usize = 255;
 
 /// The standard tokenizer splits tokens longer than this; far above
 /// [`MAX_TOKEN_CHARS`], so that the pieces of a long token are dropped as
 /// veille drops the whole token.
-const MAX_STANDARD_TOKEN: u32 = 1024;
+const MAX_STANDARD_TOKEN: usize = 1024;
 
 /// Name of the word tokenizer shared by the language and neutral chains.
 const WORDS: &str = "veille_words";
@@ -56,10 +62,6 @@ const LENGTH: &str = "veille_length";
 /// Filter: removes the apostrophes left inside words.
 const NO_APOSTROPHE: &str = "veille_no_apostrophe";
 
-/// The characters veille reads as apostrophes, besides ASCII `'`: right and
-/// left single quotation marks and the modifier letter apostrophe.
-const TYPOGRAPHIC_APOSTROPHES: [char; 3] = ['\u{2019}', '\u{2018}', '\u{02BC}'];
-
 /// Characters that Unicode word segmentation (UAX #29, the standard
 /// tokenizer) keeps between two letters or digits but that veille's word
 /// tokenizer splits at: the MidLetter, MidNum, MidNumLet and ExtendNumLet
@@ -73,120 +75,21 @@ const JOINERS: &str = concat!(
     "]"
 );
 
-/// Code points the exact chain leaves to the neutral chain's bigrams
-/// (veille's `tech` tokenizer: kana, Han and Hangul), for a Java class.
-const IDEOGRAPHIC: &str =
-    "\\x{3040}-\\x{30FF}\\x{3400}-\\x{4DBF}\\x{4E00}-\\x{9FFF}\\x{F900}-\\x{FAFF}\
-\\x{AC00}-\\x{D7AF}\\x{1100}-\\x{11FF}\\x{3130}-\\x{318F}\\x{20000}-\\x{2FA1F}";
-
-/// Articles elided by the French chain (as `src/analysis/elision.rs`).
-const FRENCH_ELISIONS: &[&str] = &[
-    "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu",
-];
-/// Articles elided by the Italian chain.
-const ITALIAN_ELISIONS: &[&str] = &[
-    "l", "un", "dell", "all", "dall", "nell", "sull", "coll", "d", "quest", "quell", "c", "n", "s",
-    "m", "t", "v", "gl",
-];
-/// Articles elided by the Catalan chain.
-const CATALAN_ELISIONS: &[&str] = &["l", "d", "s", "n", "m", "t"];
-
-/// The elided articles of a language, for the languages veille elides.
-pub fn elisions(code: &str) -> Option<&'static [&'static str]> {
-    match code {
-        "fr" => Some(FRENCH_ELISIONS),
-        "it" => Some(ITALIAN_ELISIONS),
-        "ca" => Some(CATALAN_ELISIONS),
-        _ => None,
-    }
-}
-
-/// How OpenSearch stems a language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stem {
-    /// The `snowball` filter, with this `language`: the same algorithm as
-    /// veille's (Lucene's generated copy of it).
-    Snowball(&'static str),
-    /// The `stemmer` filter, with this `language`: a Lucene stemmer that is
-    /// not Snowball's algorithm.
-    Lucene(&'static str),
-}
-
-/// The OpenSearch stemmer for a veille language chain; `None` when
-/// OpenSearch has no built-in stemmer for it (the field is then analysed
-/// without stemming).
-pub fn stem(code: &str) -> Option<Stem> {
-    use Stem::{Lucene, Snowball};
-    Some(match code {
-        "fr" => Snowball("French"),
-        "en" => Snowball("English"),
-        "de" => Snowball("German"),
-        "es" => Snowball("Spanish"),
-        "it" => Snowball("Italian"),
-        "pt" => Snowball("Portuguese"),
-        "nl" => Snowball("Dutch"),
-        "da" => Snowball("Danish"),
-        "sv" => Snowball("Swedish"),
-        "nb" => Snowball("Norwegian"),
-        "fi" => Snowball("Finnish"),
-        "hu" => Snowball("Hungarian"),
-        "ru" => Snowball("Russian"),
-        "tr" => Snowball("Turkish"),
-        "ro" => Snowball("Romanian"),
-        "lt" => Snowball("Lithuanian"),
-        "et" => Snowball("Estonian"),
-        "ca" => Snowball("Catalan"),
-        "ar" => Snowball("Arabic"),
-        "hy" => Snowball("Armenian"),
-        "cs" => Lucene("czech"),
-        "el" => Lucene("greek"),
-        "id" => Lucene("indonesian"),
-        "hi" => Lucene("hindi"),
-        // Polish (stempel plugin), Serbian, Persian, Nepali, Tamil,
-        // Esperanto and Yiddish: no built-in stemmer.
-        _ => return None,
-    })
-}
-
-/// OpenSearch's predefined stop-word list matching the list veille uses for
-/// a language, if veille filters stop words in that language.
-pub fn stop_words(language: &Language) -> Option<&'static str> {
-    use tantivy::tokenizer::Language as L;
-    let list = language.stopwords?;
-    // veille filters only where tantivy ships a list.
-    tantivy::tokenizer::StopWordFilter::new(list)?;
-    Some(match list {
-        L::Danish => "_danish_",
-        L::Dutch => "_dutch_",
-        L::English => "_english_",
-        L::Finnish => "_finnish_",
-        L::French => "_french_",
-        L::German => "_german_",
-        L::Hungarian => "_hungarian_",
-        L::Italian => "_italian_",
-        L::Norwegian => "_norwegian_",
-        L::Portuguese => "_portuguese_",
-        L::Russian => "_russian_",
-        L::Spanish => "_spanish_",
-        L::Swedish => "_swedish_",
-        _ => return None,
-    })
-}
-
 /// Checks that `name` is a valid OpenSearch index name that is also safe
 /// to write unquoted into a shell script: lowercase ASCII letters, digits,
-/// `-`, `_` and `.`, starting with a letter or digit, at most 255 bytes.
-pub fn check_index_name(name: &str) -> anyhow::Result<()> {
+/// `-`, `_` and `.`, starting with a letter or digit, at most
+/// [`MAX_INDEX_NAME_BYTES`].
+pub fn check_index_name(name: &str) -> Result<()> {
     let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c);
     let starts_well = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if name.len() > 255 || !starts_well || !name.chars().all(valid_char) {
-        anyhow::bail!(
-            "{name:?} is not a usable index name (lowercase letters, digits, `-`, `_` \
-             and `.`, starting with a letter or digit, at most 255 bytes)"
-        );
+    if name.len() > MAX_INDEX_NAME_BYTES || !starts_well || !name.chars().all(valid_char) {
+        return Err(Error::InvalidIndexName {
+            name: name.to_string(),
+            max_bytes: MAX_INDEX_NAME_BYTES,
+        });
     }
     Ok(())
 }
@@ -197,29 +100,23 @@ pub fn check_index_name(name: &str) -> anyhow::Result<()> {
 /// before a letter (`.net`), and `++`, `+` or `#` after a letter when no
 /// letter or digit follows (`c++`, `c#`).
 pub fn tech_pattern() -> String {
-    let word = format!("[\\p{{IsAlphabetic}}\\p{{N}}&&[^{IDEOGRAPHIC}]]");
+    // The ranges the tokenizer leaves to the bigrams, as a Java class.
+    let ideographic: String = IDEOGRAPHIC
+        .iter()
+        .map(|r| {
+            format!(
+                "\\x{{{:X}}}-\\x{{{:X}}}",
+                u32::from(*r.start()),
+                u32::from(*r.end())
+            )
+        })
+        .collect();
+    let word = format!("[\\p{{IsAlphabetic}}\\p{{N}}&&[^{ideographic}]]");
     format!(
         "(?:(?<!{word})\\.(?=\\p{{IsAlphabetic}}))?{word}+(?:[-._&]{word}+)*\
          (?:(?<=\\p{{IsAlphabetic}})(?>\\+\\+|[+#])(?!{word}))?"
     )
 }
-
-/// Name of the stop-word filter of a language.
-fn stop_filter_name(code: &str) -> String {
-    format!("veille_{code}_stop")
-}
-
-fn stem_filter_name(code: &str) -> String {
-    format!("veille_{code}_stem")
-}
-
-fn elision_filter_name(code: &str) -> String {
-    format!("veille_{code}_elision")
-}
-
-/// Greek needs Lucene's Greek lowercasing (which also drops the tonos) for
-/// its Greek stemmer to recognise suffixes.
-const GREEK_LOWERCASE: &str = "veille_el_lowercase";
 
 /// The analysis section: tokenizers, char filters, filters and one
 /// analyzer per chain.
@@ -230,43 +127,45 @@ fn analysis() -> Value {
         LENGTH.into(),
         json!({ "type": "length", "max": MAX_TOKEN_CHARS }),
     );
+    let apostrophes: String = std::iter::once(ASCII_APOSTROPHE)
+        .chain(TYPOGRAPHIC_APOSTROPHES)
+        .collect();
     filters.insert(
         NO_APOSTROPHE.into(),
-        json!({ "type": "pattern_replace", "pattern": "['\u{2019}\u{2018}\u{02BC}]", "replacement": "" }),
-    );
-    filters.insert(
-        GREEK_LOWERCASE.into(),
-        json!({ "type": "lowercase", "language": "greek" }),
+        json!({ "type": "pattern_replace", "pattern": format!("[{apostrophes}]"), "replacement": "" }),
     );
     for language in lang::chained() {
         let code = language.code;
+        let names = &language.opensearch;
         let mut chain = vec!["cjk_bigram".to_string(), LENGTH.to_string()];
-        if let Some(articles) = elisions(code) {
-            let name = elision_filter_name(code);
-            filters.insert(
-                name.clone(),
-                json!({ "type": "elision", "articles": articles, "articles_case": true }),
-            );
-            chain.push(name);
-        }
-        chain.push(if stem(code) == Some(Stem::Lucene("greek")) {
-            GREEK_LOWERCASE.to_string()
-        } else {
-            "lowercase".to_string()
-        });
-        if let Some(list) = stop_words(language) {
-            let name = stop_filter_name(code);
-            filters.insert(name.clone(), json!({ "type": "stop", "stopwords": list }));
-            chain.push(name);
-        }
-        if let Some(stem) = stem(code) {
-            let name = stem_filter_name(code);
-            let filter = match stem {
-                Stem::Snowball(l) => json!({ "type": "snowball", "language": l }),
-                Stem::Lucene(l) => json!({ "type": "stemmer", "language": l }),
-            };
+        // Defines this language's own filter for a step, named for the chain.
+        let mut own = |step: &str, filter: Value| {
+            let name = format!("veille_{code}_{step}");
             filters.insert(name.clone(), filter);
-            chain.push(name);
+            name
+        };
+        if !language.elisions.is_empty() {
+            let articles = language.elisions;
+            chain.push(own(
+                "elision",
+                json!({ "type": "elision", "articles": articles, "articles_case": true }),
+            ));
+        }
+        chain.push(match names.lowercase {
+            Some(l) => own("lowercase", json!({ "type": "lowercase", "language": l })),
+            None => "lowercase".to_string(),
+        });
+        if let Some(list) = names.stop_words {
+            chain.push(own("stop", json!({ "type": "stop", "stopwords": list })));
+        }
+        if let Some(stemmer) = names.stemmer {
+            chain.push(own(
+                "stem",
+                match stemmer {
+                    OpenSearchStemmer::Snowball(l) => json!({ "type": "snowball", "language": l }),
+                    OpenSearchStemmer::Lucene(l) => json!({ "type": "stemmer", "language": l }),
+                },
+            ));
         }
         chain.push("asciifolding".into());
         chain.push(NO_APOSTROPHE.into());
@@ -299,10 +198,10 @@ fn analysis() -> Value {
     );
     let to_ascii: Vec<String> = TYPOGRAPHIC_APOSTROPHES
         .iter()
-        .map(|c| format!("{c} => '"))
+        .map(|c| format!("{c} => {ASCII_APOSTROPHE}"))
         .collect();
-    let to_space: Vec<String> = std::iter::once('\'')
-        .chain(TYPOGRAPHIC_APOSTROPHES)
+    let to_space: Vec<String> = apostrophes
+        .chars()
         .map(|c| format!("{c} => \\u0020"))
         .collect();
     json!({
@@ -408,10 +307,14 @@ mod tests {
 
     #[test]
     fn stemmers_exist_for_most_languages() {
-        let stemmed = lang::chained().filter(|l| stem(l.code).is_some()).count();
+        let stemmed = lang::chained()
+            .filter(|l| l.opensearch.stemmer.is_some())
+            .count();
         assert!(stemmed >= 24, "{stemmed}");
-        assert_eq!(stem("fr"), Some(Stem::Snowball("French")));
-        assert_eq!(stem("pl"), None);
+        let filters = &settings(1)["settings"]["analysis"]["filter"];
+        assert_eq!(filters["veille_fr_stem"]["language"], "French");
+        assert!(filters.get("veille_pl_stem").is_none());
+        assert_eq!(filters["veille_el_lowercase"]["language"], "greek");
     }
 
     #[test]

@@ -7,6 +7,13 @@
 //! tantivy's writer threads do the analysis. Articles and their file record
 //! are always added together and commits fall between files, so a run that
 //! is interrupted leaves the index exactly as of its last commit.
+//!
+//! A file left out (too large, binary, unparsable, empty) keeps a file
+//! record without articles, so that its removal is noticed, but that record
+//! never makes it "unchanged": every run tries the file again, with the
+//! size limit of that run. The report names each file once, indexed or
+//! skipped, and every file the same way: the folder as it was given, joined
+//! with the file's path inside it.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +22,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
 use tantivy::schema::Term;
 use tantivy::{IndexWriter, TantivyDocument};
@@ -24,8 +31,9 @@ use crate::analysis::dedup;
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
+use crate::index::neighbours::{self, Folders};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
-use crate::index::store::{CommitPayload, Probe, Store};
+use crate::index::store::{CommitPayload, Probe, Store, META_FILE};
 use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
 
@@ -81,15 +89,19 @@ impl IndexOptions {
     }
 }
 
-/// An article left out because the same text is already indexed.
+/// An article whose text another record of the index already has.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    /// Path of the file holding the duplicate.
+    /// Path of the file holding the repeat (the folder as given, joined
+    /// with the path inside it, as the walk names files).
     pub path: String,
-    /// Title (or id) of the duplicate article.
+    /// Title (or id) of the repeated article.
     pub article: String,
     /// Id of the article already indexed with the same text.
     pub of: String,
+    /// Path of the file holding that article, named the same way; absolute
+    /// when it lies outside the folder (an index of several folders).
+    pub of_path: String,
 }
 
 /// What a run did.
@@ -109,11 +121,23 @@ pub struct Report {
     pub articles_total: u64,
     /// Articles added in this run, per language code.
     pub languages: BTreeMap<String, usize>,
+    /// Records seen again, left out: the same id with the same text (one
+    /// item in two snapshots of a feed, a file copied into two folders
+    /// of one dump). Found in the files read for a change (a file read
+    /// again only because an original went away reports none again).
     pub duplicates: Vec<Duplicate>,
-    /// Files left out, with the reason.
+    /// Records indexed whose text another record already has, under
+    /// another id (the same story at two URLs): both are kept, and a
+    /// search shows them as one hit. Reported like `duplicates`.
+    pub same_text: Vec<Duplicate>,
+    /// Files left out, with the reason. Tried again at every run;
+    /// [`Skip::TooLarge`] holds the size a limit must allow.
     pub skipped: Vec<(String, Skip)>,
-    /// Non-fatal problems inside files that were indexed.
+    /// Non-fatal problems inside files that were read.
     pub warnings: Vec<(String, Warning)>,
+    /// Files of types veille does not read, by extension (lower-case, with
+    /// the dot; `""` for files without one).
+    pub not_indexed: BTreeMap<String, usize>,
     /// Entries the walk could not read.
     pub walk_problems: Vec<(PathBuf, String)>,
     pub elapsed: Duration,
@@ -126,17 +150,36 @@ struct FileState {
     mtime: i64,
     hash: u64,
     articles: u64,
+    /// Records of the file left out as repeats of a record of another file
+    /// (see [`Report::duplicates`]).
     duplicates: u64,
 }
 
-/// What the index knows: file records, and which file owns each article id
-/// and text hash (for uniqueness and duplicate detection).
+impl FileState {
+    /// True for the record of a file that was skipped. The record of a file
+    /// that was indexed always counts an article or a duplicate, so the test
+    /// holds for the records of earlier versions too, whose skipped files
+    /// then get their retry.
+    fn was_skipped(&self) -> bool {
+        self.articles == 0 && self.duplicates == 0
+    }
+}
+
+/// What the index knows: file records, which file owns each article id,
+/// the text hash of each id (a record seen again is the same id with the
+/// same text), a record holding each text (to report repeated texts), and
+/// the languages of each folder's articles.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
+    /// A record with this text, as (file, id). A text held by several
+    /// records is reported as held by one of them; once that one is gone,
+    /// the others are not found here until the next run.
     hash_owner: HashMap<u64, (String, String)>,
     id_owner: HashMap<String, String>,
+    id_hash: HashMap<String, u64>,
     by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+    folders: Folders,
 }
 
 impl Known {
@@ -150,9 +193,11 @@ impl Known {
             for id in ids {
                 if self.id_owner.get(&id).is_some_and(|f| f == file) {
                     self.id_owner.remove(&id);
+                    self.id_hash.remove(&id);
                 }
             }
         }
+        self.folders.remove_file(file);
         self.files.remove(file);
     }
 }
@@ -163,6 +208,9 @@ enum Work {
     New,
     /// Size or mtime differ from the record: compare content hashes.
     Changed(FileState),
+    /// Skipped by an earlier run: tried again whatever its size and mtime,
+    /// since the limit (or veille) may have changed.
+    Retry(FileState),
     /// Unchanged, but it held duplicates of a file that changed or went
     /// away: read it again so that its articles can take their place.
     Recheck,
@@ -198,6 +246,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         .unwrap_or_else(|_| opts.index.clone());
     let walk = ingest::walk(&opts.root, std::slice::from_ref(&index_dir))?;
     report.walk_problems = walk.problems;
+    report.not_indexed = walk.other;
 
     let fields = store.fields.clone();
     // The writer, and with it tantivy's lock on the index, is taken before
@@ -219,6 +268,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         let key = key_of(file);
         match known.files.get(&key) {
             None => work.push((file, Work::New)),
+            Some(st) if st.was_skipped() => work.push((file, Work::Retry(*st))),
             Some(st) if st.size == file.size && st.mtime == file.mtime_ns => {
                 report.files_unchanged += 1
             }
@@ -281,38 +331,60 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         .map_err(Error::ThreadPool)?;
     let bar = progress_bar(opts.progress, work.len() as u64);
     let mut pending_docs = 0usize;
+    let mut wrote = !removed.is_empty();
     let mut last_commit = Instant::now();
     for batch in batches(&work) {
         let loaded: Vec<Loaded> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|(file, why)| load(file, *why, opts))
+                .map(|(file, why)| {
+                    let loaded = load(file, *why, opts);
+                    bar.inc(1);
+                    loaded
+                })
                 .collect()
         });
+        let mut loaded = loaded;
+        settle_languages(
+            &mut known,
+            batch.iter().map(|(f, _)| key_of(f)),
+            &mut loaded,
+        );
         for ((file, why), loaded) in batch.iter().zip(loaded) {
             let key = key_of(file);
             let display = file.path.to_string_lossy().into_owned();
-            pending_docs += apply(
+            let written = apply(
                 &mut writer,
                 &fields,
                 &mut known,
                 &mut report,
+                &Shown {
+                    prefix: &prefix,
+                    given: &opts.root,
+                },
                 file,
                 &key,
                 &display,
                 *why,
                 loaded,
             );
-            bar.inc(1);
+            pending_docs += written;
+            wrote |= written > 0;
         }
-        if pending_docs >= COMMIT_EVERY_DOCS || last_commit.elapsed() >= COMMIT_EVERY {
+        if pending_docs >= COMMIT_EVERY_DOCS
+            || (pending_docs > 0 && last_commit.elapsed() >= COMMIT_EVERY)
+        {
             commit(&mut writer)?;
             pending_docs = 0;
             last_commit = Instant::now();
         }
     }
     bar.finish_and_clear();
-    commit(&mut writer)?;
+    // Files skipped again, and nothing else: no commit, so the index's
+    // time of update (and the daemons' readers) stay as they were.
+    if wrote || report.created.is_some() {
+        commit(&mut writer)?;
+    }
     writer.wait_merging_threads()?;
     register_root(&mut store, &root)?;
     reader.reload()?;
@@ -345,13 +417,18 @@ fn batches<'w, 'f>(
 /// Opens the index, creating or rebuilding it when needed; records why in
 /// the report.
 fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
-    if opts.rebuild {
-        report.created = Some("rebuilt on request (--rebuild)".into());
-        return Store::create(&opts.index);
-    }
     match Store::probe(&opts.index) {
-        Probe::Compatible => Store::open(&opts.index),
-        Probe::Missing => {
+        // A rebuild asked for where there is no index yet is a creation:
+        // what a first search says when it builds the default index.
+        _ if opts.rebuild && opts.index.join(META_FILE).exists() => {
+            report.created = Some(format!(
+                "rebuilt {} from scratch, as asked",
+                opts.index.display()
+            ));
+            Store::create(&opts.index)
+        }
+        Probe::Compatible if !opts.rebuild => Store::open(&opts.index),
+        Probe::Compatible | Probe::Missing => {
             report.created = Some(format!("created a new index in {}", opts.index.display()));
             Store::create(&opts.index)
         }
@@ -409,21 +486,54 @@ fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
+    // Files count as they are parsed, on every worker, so the bar moves
+    // file by file rather than a batch of hundreds at once. The rate is
+    // the run's own average, shown from its first second on: indicatif's
+    // `{per_sec}` and `{eta}` start from a slow estimate that made a run
+    // of one second show "2.4799/s, eta 2m".
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files{rate}",
+    )
+    .map(|style| {
+        style.with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let rate = rate_and_eta(state.pos(), state.len().unwrap_or(0), state.elapsed());
+                let _ = w.write_str(&rate);
+            },
         )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    })
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
     bar
+}
+
+/// The rate and time left of a run at `pos` of `len` files after `elapsed`,
+/// as the progress bar shows them (", 120 files/s, 3m left"); nothing
+/// during the first second, when there is no rate to speak of yet.
+fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    if pos == 0 || secs < 1.0 {
+        return String::new();
+    }
+    let rate = pos as f64 / secs;
+    let left = Duration::from_secs_f64(len.saturating_sub(pos) as f64 / rate);
+    let rate = if rate >= 10.0 {
+        format!("{rate:.0}")
+    } else {
+        format!("{rate:.1}")
+    };
+    format!(", {rate} files/s, {:#} left", HumanDuration(left))
 }
 
 /// Reads from the index's fast fields either the file records
 /// (`with_articles` false) or which file owns each article id and text hash
-/// (`with_articles` true). A run with nothing to do needs only the first.
+/// and the languages of each file's articles (`with_articles` true). A run
+/// with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let mut file = String::new();
     let mut id = String::new();
+    let mut languages: HashMap<String, Vec<&'static Language>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -437,12 +547,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let articles = ff.u64("file_articles")?;
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
+        let langs = ff.str("lang")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
         let file_terms = column_terms(&files)?;
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
+            _ => Vec::new(),
+        };
+        let lang_terms: Vec<Option<&'static Language>> = match (&langs, with_articles) {
+            (Some(langs), true) => column_terms(langs)?
+                .iter()
+                .map(|code| lang::lookup(code))
+                .collect(),
             _ => Vec::new(),
         };
         let alive = segment.alive_bitset();
@@ -489,14 +607,25 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     let entry = known.by_file.entry(file.clone()).or_default();
                     if let Some(h) = text_hash.first(doc) {
                         known.hash_owner.insert(h, (file.clone(), id.clone()));
+                        known.id_hash.insert(id.clone(), h);
                         entry.0.push(h);
                     }
                     known.id_owner.insert(id.clone(), file.clone());
                     entry.1.push(id.clone());
+                    if let Some(language) = langs
+                        .as_ref()
+                        .and_then(|l| l.term_ords(doc).next())
+                        .and_then(|o| lang_terms.get(o as usize).copied().flatten())
+                    {
+                        languages.entry(file.clone()).or_default().push(language);
+                    }
                 }
                 _ => {}
             }
         }
+    }
+    for (file, languages) in languages {
+        known.folders.set_file(&file, neighbours::count(languages));
     }
     Ok(())
 }
@@ -587,15 +716,25 @@ fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 /// Hash of an article's text with white space normalised: the identity used
-/// to find exact duplicates across files and formats.
+/// to find exact copies across files and formats. A text long enough to
+/// be compared ([`dedup::MIN_WORDS`] words) is the story whatever its
+/// title (a site files one story under two headlines); a shorter one is
+/// not without its title (a feed's items can all say "Read more").
 fn text_hash(article: &Article) -> u64 {
     let mut hasher = blake3::Hasher::new();
-    let text = if article.body.trim().is_empty() {
-        article.title.as_deref().unwrap_or("")
+    let body = article.body.split_whitespace();
+    let title = if body.clone().nth(dedup::MIN_WORDS - 1).is_some() {
+        ""
     } else {
-        &article.body
+        article.title.as_deref().unwrap_or("")
     };
-    for word in text.split_whitespace() {
+    for word in title.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    // Between the title and the body: `a b` + `c` is not `a` + `b c`.
+    hasher.update(b"\n");
+    for word in body {
         hasher.update(word.as_bytes());
         hasher.update(b" ");
     }
@@ -606,13 +745,15 @@ fn text_hash(article: &Article) -> u64 {
     )
 }
 
-/// Applies one loaded file to the index; returns the number of documents added.
+/// Applies one loaded file to the index; returns the number of documents
+/// written (0 when the index needs no change for it).
 #[allow(clippy::too_many_arguments)]
 fn apply(
     writer: &mut IndexWriter,
     fields: &Fields,
     known: &mut Known,
     report: &mut Report,
+    shown: &Shown<'_>,
     file: &SourceFile,
     key: &str,
     display: &str,
@@ -635,59 +776,65 @@ fn apply(
             return 1;
         }
     }
-    match why {
-        Work::New => report.files_added += 1,
-        Work::Changed(old) => {
-            report.files_updated += 1;
-            report.articles_removed += old.articles as usize;
+    let old = match why {
+        Work::New => None,
+        Work::Changed(old) | Work::Retry(old) => Some(old),
+        Work::Recheck => known.files.get(key).copied(),
+    };
+    // A recheck reads an unchanged file again: what it said the first time
+    // (warnings, duplicates) is not news.
+    let recheck = why == Work::Recheck;
+    let (prepared, warnings) = match loaded.outcome {
+        Ok(ok) => ok,
+        Err(skip) => {
+            return skip_file(
+                writer,
+                fields,
+                known,
+                report,
+                (file, key, display),
+                why,
+                loaded.hash,
+                skip,
+            )
         }
-        Work::Recheck => {
-            report.files_updated += 1;
-            if let Some(old) = known.files.get(key) {
-                report.articles_removed += old.articles as usize;
-            }
+    };
+    if !recheck {
+        for w in warnings {
+            report.warnings.push((display.to_string(), w));
         }
     }
-    if why != Work::New {
+    if prepared.is_empty() {
+        return skip_file(
+            writer,
+            fields,
+            known,
+            report,
+            (file, key, display),
+            why,
+            loaded.hash,
+            Skip::Empty,
+        );
+    }
+    // The texts the file had in the index: those it adds again are not new.
+    let before: HashSet<u64> = if recheck {
+        known
+            .by_file
+            .get(key)
+            .map(|(hashes, _)| hashes.iter().copied().collect())
+            .unwrap_or_default()
+    } else {
+        HashSet::default()
+    };
+    if old.is_some() {
         writer.delete_term(Term::from_field_text(fields.file, key));
         known.forget_file(key);
     }
 
-    let (prepared, warnings) = match loaded.outcome {
-        Ok(ok) => ok,
-        Err(skip) => {
-            let state = FileState {
-                size: file.size,
-                mtime: file.mtime_ns,
-                hash: loaded.hash,
-                articles: 0,
-                duplicates: 0,
-            };
-            add_file_record(writer, fields, key, display, &state, &skip.to_string());
-            known.files.insert(key.to_string(), state);
-            report.skipped.push((display.to_string(), skip));
-            return 1;
-        }
-    };
-    for w in warnings {
-        report.warnings.push((display.to_string(), w));
-    }
-    if prepared.is_empty() {
-        let state = FileState {
-            size: file.size,
-            mtime: file.mtime_ns,
-            hash: loaded.hash,
-            articles: 0,
-            duplicates: 0,
-        };
-        add_file_record(writer, fields, key, display, &state, "empty");
-        known.files.insert(key.to_string(), state);
-        report.skipped.push((display.to_string(), Skip::Empty));
-        return 1;
-    }
-
+    let votes = neighbours::votes(&prepared);
     let many = prepared.len() > 1;
     let mut added = 0u64;
+    let mut fresh = 0u64;
     let mut duplicates = 0u64;
     let mut hashes = Vec::new();
     let mut ids = Vec::new();
@@ -698,16 +845,34 @@ fn apply(
             .clone()
             .or_else(|| p.article.id.clone())
             .unwrap_or_else(|| format!("{}#{}", file.rel, n + 1));
-        if let Some((_, of)) = known.hash_owner.get(&p.text_hash) {
-            report.duplicates.push(Duplicate {
-                path: display.to_string(),
-                article: label,
-                of: of.clone(),
-            });
+        let own_id = own_id(&p.article, &file.rel, n + 1, many);
+        // The same record seen again (its id, its text): one record.
+        if known.id_hash.get(&own_id) == Some(&p.text_hash) {
+            if !recheck {
+                let owner = known.id_owner.get(&own_id).map_or(key, String::as_str);
+                report.duplicates.push(Duplicate {
+                    path: display.to_string(),
+                    article: label,
+                    of: own_id.clone(),
+                    of_path: shown.path(owner),
+                });
+            }
             duplicates += 1;
             continue;
         }
-        let id = unique_id(known, &p.article, &file.rel, n + 1, many);
+        // The same text under another id: a record of its own, which
+        // searches show with the other as one hit.
+        if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
+            if !recheck {
+                report.same_text.push(Duplicate {
+                    path: display.to_string(),
+                    article: label,
+                    of: of.clone(),
+                    of_path: shown.path(owner),
+                });
+            }
+        }
+        let id = unique_id(known, own_id, &file.rel, n + 1, many);
         writer
             .add_document(document::to_document(
                 fields,
@@ -721,18 +886,33 @@ fn apply(
             .expect("the writer accepts documents while open");
         known
             .hash_owner
-            .insert(p.text_hash, (key.to_string(), id.clone()));
+            .entry(p.text_hash)
+            .or_insert_with(|| (key.to_string(), id.clone()));
+        known.id_hash.insert(id.clone(), p.text_hash);
         known.id_owner.insert(id.clone(), key.to_string());
         hashes.push(p.text_hash);
         ids.push(id);
-        *report
-            .languages
-            .entry(p.detection.code().to_string())
-            .or_default() += 1;
+        if !before.contains(&p.text_hash) {
+            *report
+                .languages
+                .entry(p.detection.code().to_string())
+                .or_default() += 1;
+            fresh += 1;
+        }
         added += 1;
     }
     known.by_file.insert(key.to_string(), (hashes, ids));
-    report.articles_added += added as usize;
+    known.folders.set_file(key, votes);
+    report.articles_added += fresh as usize;
+    let kept = added - fresh;
+    report.articles_removed += old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
+    match why {
+        Work::New | Work::Retry(_) => report.files_added += 1,
+        Work::Changed(_) => report.files_updated += 1,
+        // A copy that took the place of an original that went away.
+        Work::Recheck if fresh > 0 => report.files_updated += 1,
+        Work::Recheck => report.files_unchanged += 1,
+    }
     let state = FileState {
         size: file.size,
         mtime: file.mtime_ns,
@@ -745,22 +925,108 @@ fn apply(
     added as usize + 1
 }
 
-/// The article's id: the source's own when it has one and it is free, else
-/// the path (with `#N` for the Nth article of a multi-article file), made
-/// unique if another file already uses it.
-fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) -> String {
-    let by_path = if many {
-        format!("{rel}#{n}")
-    } else {
-        rel.to_string()
+/// Gives the articles of a batch of loaded files whose language neither
+/// their source nor detection decided, the language of their feed's or
+/// folder's majority ([`neighbours`]). The folders count the batch's own
+/// files first, so that the files of one folder read together vote
+/// together.
+fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loaded: &mut [Loaded]) {
+    let keys: Vec<String> = keys.collect();
+    for (key, l) in keys.iter().zip(loaded.iter()) {
+        // An empty list is a touched file (its articles stay) or an empty one.
+        if let Ok((prepared, _)) = &l.outcome {
+            if !prepared.is_empty() {
+                known.folders.set_file(key, neighbours::votes(prepared));
+            }
+        }
+    }
+    for (key, l) in keys.iter().zip(loaded.iter_mut()) {
+        if let Ok((prepared, _)) = &mut l.outcome {
+            neighbours::settle(prepared, known.folders.majority(key));
+        }
+    }
+}
+
+/// Reports a file left out and records it (a record without articles, which
+/// the next run tries again); returns the number of documents written.
+#[allow(clippy::too_many_arguments)]
+fn skip_file(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    known: &mut Known,
+    report: &mut Report,
+    (file, key, display): (&SourceFile, &str, &str),
+    why: Work,
+    hash: u64,
+    skip: Skip,
+) -> usize {
+    let state = FileState {
+        size: file.size,
+        mtime: file.mtime_ns,
+        hash,
+        articles: 0,
+        duplicates: 0,
     };
-    let first = article
+    let status = skip.to_string();
+    report.skipped.push((display.to_string(), skip));
+    // Skipped again, for the same content: its record stands.
+    if why == Work::Retry(state) {
+        return 0;
+    }
+    if why != Work::New {
+        if let Some(old) = known.files.get(key) {
+            report.articles_removed += old.articles as usize;
+        }
+        writer.delete_term(Term::from_field_text(fields.file, key));
+        known.forget_file(key);
+    }
+    add_file_record(writer, fields, key, display, &state, &status);
+    known.files.insert(key.to_string(), state);
+    1
+}
+
+/// How the report names a file from its key (absolute and canonical): as
+/// the walk names the files it finds, the folder as it was given joined with
+/// the path inside it; whole when the key lies outside that folder.
+struct Shown<'a> {
+    /// The canonical folder, with a trailing separator.
+    prefix: &'a str,
+    /// The folder as it was given.
+    given: &'a Path,
+}
+
+impl Shown<'_> {
+    fn path(&self, key: &str) -> String {
+        match key.strip_prefix(self.prefix) {
+            Some(inside) => self.given.join(inside).to_string_lossy().into_owned(),
+            None => key.to_string(),
+        }
+    }
+}
+
+/// The id an article asks for: the source's own when it has one, else the
+/// path (with `#N` for the Nth article of a multi-article file).
+fn own_id(article: &Article, rel: &str, n: usize, many: bool) -> String {
+    article
         .id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| by_path.clone());
+        .map_or_else(|| by_path(rel, n, many), str::to_string)
+}
+
+fn by_path(rel: &str, n: usize, many: bool) -> String {
+    if many {
+        format!("{rel}#{n}")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// The article's id: its [`own_id`] when it is free, else the path, made
+/// unique if another file already uses it.
+fn unique_id(known: &Known, first: String, rel: &str, n: usize, many: bool) -> String {
+    let by_path = by_path(rel, n, many);
     if !known.id_owner.contains_key(&first) {
         return first;
     }
@@ -832,5 +1098,75 @@ mod tests {
             files.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>()
         );
         assert_eq!(batches(&[]).count(), 0);
+    }
+
+    #[test]
+    fn the_progress_rate_is_the_runs_average_and_waits_a_second() {
+        let at = Duration::from_millis;
+        // Nothing to say before a second, or before the first file.
+        assert_eq!(rate_and_eta(30, 33, at(900)), "");
+        assert_eq!(rate_and_eta(0, 33, at(5000)), "");
+        // 33 files in 1.1 s: 30 a second, none left.
+        assert_eq!(rate_and_eta(33, 33, at(1100)), ", 30 files/s, 0s left");
+        assert_eq!(rate_and_eta(600, 2000, at(2000)), ", 300 files/s, 5s left");
+        assert_eq!(rate_and_eta(3, 1000, at(2000)), ", 1.5 files/s, 11m left");
+    }
+
+    #[test]
+    fn report_paths_start_with_the_folder_as_given() {
+        let sep = std::path::MAIN_SEPARATOR;
+        let prefix = format!("{sep}data{sep}news{sep}");
+        let inside = format!("{sep}data{sep}news{sep}md{sep}a.md");
+        let outside = format!("{sep}data{sep}other{sep}b.md");
+        let given = Path::new("news");
+        let shown = Shown {
+            prefix: &prefix,
+            given,
+        };
+        assert_eq!(shown.path(&inside), format!("news{sep}md{sep}a.md"));
+        assert_eq!(shown.path(&outside), outside);
+    }
+
+    #[test]
+    fn a_long_text_is_its_story_and_a_short_one_needs_its_title() {
+        let article = |title: &str, body: &str| Article {
+            title: Some(title.into()),
+            body: body.into(),
+            ..Article::default()
+        };
+        let long = "word ".repeat(dedup::MIN_WORDS);
+        let spaced = long.replace(' ', "\n  ");
+        assert_eq!(
+            text_hash(&article("One headline", &long)),
+            text_hash(&article("Another headline", &spaced))
+        );
+        let short = "Read more on our site.";
+        assert_ne!(
+            text_hash(&article("Rust 1.90 is out", short)),
+            text_hash(&article("Cloud outage in Frankfurt", short))
+        );
+        assert_eq!(
+            text_hash(&article("Rust  1.90 is out", short)),
+            text_hash(&article("Rust 1.90 is out ", &format!(" {short}")))
+        );
+        // The title and the body are not one run of words.
+        assert_ne!(
+            text_hash(&article("a b", "c")),
+            text_hash(&article("a", "b c"))
+        );
+    }
+
+    #[test]
+    fn only_records_without_articles_or_duplicates_are_skips() {
+        let state = |articles, duplicates| FileState {
+            size: 1,
+            mtime: 1,
+            hash: 1,
+            articles,
+            duplicates,
+        };
+        assert!(state(0, 0).was_skipped());
+        assert!(!state(1, 0).was_skipped());
+        assert!(!state(0, 2).was_skipped());
     }
 }

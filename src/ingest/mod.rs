@@ -21,6 +21,7 @@ mod json;
 mod markdown;
 mod txt;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -67,6 +68,9 @@ pub struct Walk {
     pub files: Vec<SourceFile>,
     /// Entries that could not be read (permission denied, symlink loop, ...).
     pub problems: Vec<(PathBuf, String)>,
+    /// Files passed over for their type: how many of each extension
+    /// (lower-case, with its dot; `""` for files without one).
+    pub other: BTreeMap<String, usize>,
 }
 
 /// What was read from one file.
@@ -202,7 +206,8 @@ impl Format {
 /// ancestors, an unreadable directory or a broken link is reported in
 /// [`Walk::problems`] and the walk goes on. Hidden entries (a name starting
 /// with `.`) and the directories in `skip` (typically the index itself) are
-/// left out, as are files whose extension is not one [`Format`] knows.
+/// left out, as are files whose extension is not one [`Format`] knows
+/// (counted in [`Walk::other`]).
 ///
 /// Fails only when `root` is not a directory.
 pub fn walk(root: &Path, skip: &[PathBuf]) -> Result<Walk> {
@@ -223,11 +228,16 @@ pub fn walk(root: &Path, skip: &[PathBuf]) -> Result<Walk> {
     for entry in entries {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_file() && Format::from_path(entry.path()).is_some() {
-                    match source_file(root, &entry) {
-                        Ok(file) => walk.files.push(file),
-                        Err(e) => walk.problems.push((entry.path().to_path_buf(), e)),
-                    }
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                if Format::from_path(entry.path()).is_none() {
+                    *walk.other.entry(extension(entry.path())).or_default() += 1;
+                    continue;
+                }
+                match source_file(root, &entry) {
+                    Ok(file) => walk.files.push(file),
+                    Err(e) => walk.problems.push((entry.path().to_path_buf(), e)),
                 }
             }
             Err(e) => walk.problems.push(walk_problem(root, &e)),
@@ -329,6 +339,13 @@ fn cap_text(text: &mut String) -> bool {
     text.truncate(end);
     text.shrink_to_fit();
     true
+}
+
+/// A path's extension, lower-case with its dot (`".pdf"`); `""` when none.
+fn extension(path: &Path) -> String {
+    path.extension().map_or_else(String::new, |e| {
+        format!(".{}", e.to_string_lossy().to_lowercase())
+    })
 }
 
 /// True for entries whose name starts with a dot.
@@ -445,6 +462,12 @@ mod tests {
             ".git/config.txt",
             "index/meta.json",
             "notes.pdf",
+            "a/Scan.PDF",
+            "a/b/report.pdf",
+            "letter.docx",
+            "a/cv.docx",
+            ".secret.pdf",
+            ".git/objects.pdf",
             "noext",
         ];
         let dir = tree(&files.map(|rel| (rel, "content")));
@@ -467,6 +490,9 @@ mod tests {
             ]
         );
         assert!(walk.problems.is_empty(), "{:?}", walk.problems);
+        // Other types are counted, by extension; hidden files are not.
+        let other: Vec<(&str, usize)> = walk.other.iter().map(|(e, n)| (e.as_str(), *n)).collect();
+        assert_eq!(other, vec![("", 1), (".docx", 2), (".pdf", 3)]);
         let file = &walk.files[3];
         assert_eq!(file.path, root.join("b.txt"));
         assert_eq!(file.size, 7);

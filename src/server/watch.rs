@@ -6,6 +6,11 @@
 //! so new, changed and deleted files are handled exactly as `veille index`
 //! handles them, and the reader is reloaded at once.
 //!
+//! Only changes wake it: inotify also reports every open and every close
+//! after reading, and the indexer's own walk opens each folder of the tree.
+//! Counted as changes, those made each run start the next, forever, on any
+//! folder with subfolders. Reads ([`EventKind::Access`]) are left out.
+//!
 //! Runs happen on a thread of their own, one at a time. When another
 //! process holds the index writer (a `veille index` run), the watcher waits
 //! and tries again. On shutdown it finishes the run in progress, which
@@ -19,8 +24,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::{Event, EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::error::Error;
 use crate::index::writer::{self, IndexOptions, Report};
@@ -58,9 +63,8 @@ impl Watcher {
             path: root.clone(),
             source,
         };
-        let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(watch_error)?;
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(watch_error)?;
         debouncer
-            .watcher()
             .watch(&root, RecursiveMode::Recursive)
             .map_err(watch_error)?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -160,17 +164,28 @@ impl Worker {
         }
     }
 
-    /// True when a batch of events concerns files the indexer reads: not
-    /// the index itself, not hidden files. Errors (such as a full event
-    /// queue) may hide changes, so they count as changes.
+    /// True when a batch of events holds a change to files the indexer
+    /// reads: not a mere read, not in the index itself, not a hidden file.
+    /// Errors and overflows (a full event queue) may hide changes, so they
+    /// count as changes.
     fn relevant(&self, batch: DebounceEventResult) -> bool {
         match batch {
-            Ok(events) => events.iter().any(|e| self.is_source(&e.path)),
-            Err(e) => {
-                tracing::warn!("file watcher: {e}; rescanning");
+            Ok(events) => events.iter().any(|e| self.is_change(e)),
+            Err(errors) => {
+                for e in &errors {
+                    tracing::warn!("file watcher: {e}; rescanning");
+                }
                 true
             }
         }
+    }
+
+    fn is_change(&self, event: &Event) -> bool {
+        if event.need_rescan() {
+            tracing::warn!("file watcher: events were lost; rescanning");
+            return true;
+        }
+        !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| self.is_source(p))
     }
 
     fn is_source(&self, path: &Path) -> bool {

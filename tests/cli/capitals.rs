@@ -40,26 +40,31 @@ fn acronyms_match_capitals_not_elided_fragments_or_common_words() {
         ("it-dept", "en", "Budgets", "The IT department bought laptops, and the IT budget grew."),
         ("it", "en", "Rain", "It rained and it was cold, so the team stayed indoors until it stopped."),
     ]);
-    let cases: &[(&str, &[&str])] = &[
-        ("AI", &["ia", "eu"]),
-        ("IA", &["ia"]),
-        ("EU", &["eu"]),
-        ("UE", &["ue"]),
-        ("AI Act", &["eu"]),
-        ("US", &["us"]),
-        ("IT", &["it-dept"]),
+    // Each query as typed (`--no-translate`), then with its translations
+    // (`IA` ↔ `AI`, `UE` ↔ `EU`), which are capitals too.
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("AI", &["ia", "eu"], &["ia", "eu"]),
+        ("IA", &["ia"], &["ia", "eu"]),
+        ("EU", &["eu"], &["eu", "ue"]),
+        ("UE", &["ue"], &["ue", "eu"]),
+        ("AI Act", &["eu"], &["eu"]),
+        ("US", &["us"], &["us"]),
+        ("IT", &["it-dept"], &["it-dept"]),
     ];
-    for (query, expected) in cases {
-        let hits = f.search(query, &[]);
-        assert_eq!(ids(&hits), expected.iter().copied().collect(), "{query}");
-        // Only the capitals are highlighted.
-        for hit in &hits {
-            for mark in highlighted(hit) {
-                assert!(
-                    mark.chars().any(char::is_uppercase),
-                    "{query}: {mark:?} in {}",
-                    hit["id"]
-                );
+    for (query, typed, translated) in cases {
+        for (flags, expected) in [(&["--no-translate"][..], typed), (&[][..], translated)] {
+            let hits = f.search(query, flags);
+            let expected: BTreeSet<&str> = expected.iter().copied().collect();
+            assert_eq!(ids(&hits), expected, "{query} {flags:?}");
+            // Only the capitals are highlighted.
+            for hit in &hits {
+                for mark in highlighted(hit) {
+                    assert!(
+                        mark.chars().any(char::is_uppercase),
+                        "{query}: {mark:?} in {}",
+                        hit["id"]
+                    );
+                }
             }
         }
     }

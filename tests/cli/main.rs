@@ -6,10 +6,18 @@ mod bad_input;
 mod capitals;
 #[path = "../common/mod.rs"]
 mod common;
+mod configuration;
 mod formats;
 mod incremental;
 mod quality;
+mod relative_dates;
+mod same_text;
 mod search;
 mod shared_data;
+mod shell;
+mod short_items;
+mod skipped;
+mod summary;
+mod translate;
 mod util;
 mod vanishing;
