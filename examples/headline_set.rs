@@ -16,10 +16,10 @@
 //! ```
 //!
 //! Articles whose text or headline another article also has are left out:
-//! veille indexes an exact duplicate once, and a headline shared by two
-//! stories has no one answer. Reads `../shared/data/bbc`, or the same
-//! under the folder that `VEILLE_SHARED` names; exits 0, saying so, when
-//! it is absent.
+//! a text kept twice would be two answers (veille shows such copies as one
+//! hit), and a headline shared by two stories has no one answer. Reads
+//! `../shared/data/bbc`, or the same under the folder that `VEILLE_SHARED`
+//! names; exits 0, saying so, when it is absent.
 
 use std::collections::HashMap;
 use std::fs;
