@@ -12,9 +12,41 @@
 
 use tantivy::tokenizer::Token;
 
-use super::lang::Language;
+use super::lang::{Language, LANGUAGES};
 use super::stream::TokenRule;
 use super::tokenizer::is_apostrophe;
+
+/// Elided forms, in any language that elides, that stand for a pronoun or
+/// a conjunction rather than an article: what follows them is a verb or a
+/// pronoun (`j’ai`, `qu’il`, `n’est`, `c’è`), never a name.
+const PRONOUNS: &[&str] = &[
+    "j", "m", "t", "s", "n", "c", "v", "qu", "jusqu", "quoiqu", "lorsqu", "puisqu",
+];
+
+/// How a word glued to the next one by an apostrophe was elided, in any
+/// language that elides: `None` when it is not an elided form at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Elided {
+    /// An article or a preposition (`l’`, `d’`, `dell’`): a noun or a name
+    /// follows.
+    Article,
+    /// A pronoun or a conjunction (`j’`, `qu’`, `n’`): a verb or a pronoun
+    /// follows.
+    Pronoun,
+}
+
+/// What `word` (the part before an apostrophe) is as an elided form, in
+/// any language's [`elisions`](Language::elisions).
+pub(crate) fn elided(word: &str) -> Option<Elided> {
+    let is = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    if is(PRONOUNS) {
+        Some(Elided::Pronoun)
+    } else if LANGUAGES.iter().any(|l| is(l.elisions)) {
+        Some(Elided::Article)
+    } else {
+        None
+    }
+}
 
 /// Removes a leading elided article and its apostrophe from each token,
 /// case-insensitively, and moves the token's start offset past them. The
@@ -147,6 +179,19 @@ mod tests {
         assert_eq!(elide("fr", "d'"), []);
         assert_eq!(elide("fr", "l’2024"), [pair("2024", "2024")]);
         assert_eq!(elide("fr", "l''''église"), [pair("église", "église")]);
+    }
+
+    #[test]
+    fn elided_forms_are_articles_or_pronouns() {
+        assert_eq!(elided("L"), Some(Elided::Article));
+        assert_eq!(elided("dell"), Some(Elided::Article));
+        assert_eq!(elided("J"), Some(Elided::Pronoun));
+        assert_eq!(elided("qu"), Some(Elided::Pronoun));
+        assert_eq!(elided("O"), None);
+        // Every pronoun is an elided form of some language.
+        for p in PRONOUNS {
+            assert!(LANGUAGES.iter().any(|l| l.elisions.contains(p)), "{p}");
+        }
     }
 
     #[test]

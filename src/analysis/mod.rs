@@ -26,13 +26,16 @@
 //! folds to ASCII and removes apostrophes, with no stop words and no
 //! stemming. Languages without a stemmer (Chinese, Japanese, Korean…) use it.
 //!
-//! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`) and,
-//! in the index, only those that hold a symbol ([`compound`]).
+//! The exact chain ([`EXACT`]) keeps tech names whole (`C++`, `GPT-4o`),
+//! and words written in capitals as such (`AI`, never the `ai` of `j’ai`:
+//! [`case`]); in the index, it keeps only compounds ([`compound`]),
+//! acronyms and capitalised words.
 //!
 //! veille's own tokenizers and filters share their tantivy plumbing
 //! ([`stream`]): each states only how it cuts text or changes a token.
 
 mod apostrophe;
+mod case;
 mod compound;
 pub mod dedup;
 mod elision;
@@ -51,8 +54,8 @@ use tantivy::tokenizer::{
 };
 
 use self::apostrophe::RemoveApostrophes;
+use self::case::Capitals;
 pub use self::compound::is_compound;
-use self::compound::KeepCompounds;
 use self::elision::Elision;
 use self::stemmer::Snowball;
 use self::stream::EachToken;
@@ -66,9 +69,11 @@ use lang::Language;
 pub const NEUTRAL: &str = "veille_neutral";
 
 /// Name of the exact chain: tech names kept whole (`C++`, `.NET`,
-/// `GPT-4o`), lowercased and folded, never stemmed. Indexed, it keeps only
-/// the compounds ([`exact_indexed`]); queries and snippets use all of its
-/// tokens ([`exact`]).
+/// `GPT-4o`), folded, never stemmed; lowercased except acronyms written in
+/// capitals (`AI`, `UE`, `5G`). Indexed, it keeps only the compounds, the
+/// acronyms and the capitalised words inside sentences
+/// ([`exact_indexed`]); queries and snippets use all of its tokens
+/// ([`exact`]).
 pub const EXACT: &str = "veille_exact";
 
 /// Tokens of this many bytes or more are dropped.
@@ -131,11 +136,15 @@ fn neutral() -> TextAnalyzer {
         .build()
 }
 
-/// The exact chain, keeping only the compound names when `compounds_only`.
-fn exact_chain(compounds_only: bool) -> TextAnalyzer {
+/// The exact chain; as the index runs it when `indexed` (see [`case`]).
+fn exact_chain(indexed: bool) -> TextAnalyzer {
+    let capitals = if indexed {
+        Capitals::index()
+    } else {
+        Capitals::query()
+    };
     bounded(TechTokenizer::default())
-        .filter(EachToken(compounds_only.then_some(KeepCompounds)))
-        .filter(LowerCaser)
+        .filter(EachToken(capitals))
         .filter(AsciiFoldingFilter)
         .build()
 }
@@ -146,14 +155,15 @@ fn bounded<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(tokenizer).filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
 }
 
-/// The exact chain (see [`EXACT`]), built once and cloned.
+/// The exact chain (see [`EXACT`]) for queries and highlights: every
+/// token, built once and cloned.
 pub fn exact() -> TextAnalyzer {
     static CHAIN: OnceLock<TextAnalyzer> = OnceLock::new();
     CHAIN.get_or_init(|| exact_chain(false)).clone()
 }
 
-/// The exact chain as the index runs it: compound names only (see
-/// [`compound`]).
+/// The exact chain as the index runs it: compound names, acronyms and
+/// capitalised words only (see [`case`]).
 pub fn exact_indexed() -> TextAnalyzer {
     exact_chain(true)
 }

@@ -14,6 +14,10 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// What a filter does to each token.
 pub trait TokenRule: Clone + Send + Sync + 'static {
+    /// Called before the first token of each text: a rule that remembers
+    /// something from one token to the next forgets it here.
+    fn begin(&mut self) {}
+
     /// Changes `token`, cut from `text` (the whole text being analysed),
     /// and says whether it stays in the stream.
     fn apply(&mut self, text: &str, token: &mut Token) -> bool;
@@ -22,6 +26,12 @@ pub trait TokenRule: Clone + Send + Sync + 'static {
 /// An absent rule lets every token through unchanged, so that a chain with
 /// a step that only some languages need keeps one type for all of them.
 impl<R: TokenRule> TokenRule for Option<R> {
+    fn begin(&mut self) {
+        if let Some(rule) = self {
+            rule.begin();
+        }
+    }
+
     fn apply(&mut self, text: &str, token: &mut Token) -> bool {
         self.as_mut().is_none_or(|rule| rule.apply(text, token))
     }
@@ -53,6 +63,7 @@ impl<R: TokenRule, T: Tokenizer> Tokenizer for RuleTokenizer<R, T> {
     type TokenStream<'a> = RuleStream<'a, R, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.rule.begin();
         RuleStream {
             rule: &mut self.rule,
             text,
@@ -174,6 +185,37 @@ mod tests {
             texts(Shout, "a xb c"),
             [("A".to_string(), 0), ("C".to_string(), 2)]
         );
+    }
+
+    /// Numbers the tokens of each text from 1.
+    #[derive(Clone, Default)]
+    struct Count(usize);
+
+    impl TokenRule for Count {
+        fn begin(&mut self) {
+            self.0 = 0;
+        }
+
+        fn apply(&mut self, _: &str, token: &mut Token) -> bool {
+            self.0 += 1;
+            token.text = self.0.to_string();
+            true
+        }
+    }
+
+    #[test]
+    fn a_rule_begins_again_with_each_text() {
+        let mut analyzer =
+            tantivy::tokenizer::TextAnalyzer::builder(WhitespaceTokenizer::default())
+                .filter(EachToken(Some(Count::default())))
+                .build();
+        for text in ["a b", "c d e"] {
+            let numbers: Vec<String> = super::super::analyze(&mut analyzer, text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            assert_eq!(numbers[0], "1", "{text}");
+        }
     }
 
     #[test]

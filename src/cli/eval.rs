@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use veille::eval::{self, baseline};
+use veille::eval::{self, baseline, Half};
 use veille::index::open::Source;
 use veille::search::Engine;
 
@@ -31,12 +31,22 @@ pub struct EvalArgs {
     /// trec_eval or a closer look at single queries.
     #[arg(long, value_name = "DIR")]
     pub runs: Option<PathBuf>,
+    /// Only the queries of one half (fixed by a hash of each query's id):
+    /// tune ranking settings on `tuning`, report them on `held-out`.
+    #[arg(long, value_enum)]
+    pub half: Option<HalfArg>,
     /// One JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
     /// Search only the words as typed, not also their translations.
     #[arg(long)]
     pub no_translate: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HalfArg {
+    Tuning,
+    HeldOut,
 }
 
 /// Runs the evaluation and prints the metrics.
@@ -58,12 +68,17 @@ pub fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<Outcome> {
         super::show_build,
     )?
     .index;
+    let half = args.half.map(|h| match h {
+        HalfArg::Tuning => Half::Tuning,
+        HalfArg::HeldOut => Half::HeldOut,
+    });
     let evaluation = eval::evaluate(
         &engine,
         &queries,
         &qrels,
         docs.as_deref(),
         !args.no_translate,
+        half,
     )?;
     if let Some(dir) = &args.runs {
         evaluation.write_runs(dir)?;

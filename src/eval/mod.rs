@@ -6,11 +6,14 @@
 //! qrels with trec_eval's definitions (MRR@10, nDCG@10, MAP@100,
 //! Recall@100). Given the documents that were indexed, the same questions
 //! also run against plain tantivy over them ([`baseline`]), in the same
-//! run, so that the figures can be compared line for line.
+//! run, so that the figures can be compared line for line. An evaluation
+//! may keep to one [`Half`] of the queries: ranking settings are tuned on
+//! one and measured on the other.
 
 pub mod baseline;
 pub mod metrics;
 pub mod qrels;
+mod split;
 
 use std::collections::HashSet;
 use std::fs;
@@ -24,6 +27,7 @@ use serde::Serialize;
 use self::baseline::{Analysis, Baseline};
 use self::metrics::Summary;
 use self::qrels::{Judgments, Qrels, Query};
+pub use self::split::Half;
 use crate::error::{Error, Result};
 use crate::search::{Engine, SearchOptions};
 
@@ -43,7 +47,10 @@ pub struct SystemReport {
 /// What an evaluation found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// Lines of the queries file.
+    /// The half of the queries evaluated, when not all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub half: Option<Half>,
+    /// Lines of the queries file (of its half, with one).
     pub queries: usize,
     /// Queries evaluated: those with at least one relevant document.
     pub evaluated: usize,
@@ -59,6 +66,9 @@ pub struct Report {
 impl Report {
     /// The table for people.
     pub fn write_human(&self, out: &mut impl Write) -> io::Result<()> {
+        if let Some(half) = self.half {
+            write!(out, "{} half: ", half.name())?;
+        }
         writeln!(
             out,
             "{} queries, {} evaluated ({} without a relevant document skipped)",
@@ -174,26 +184,29 @@ impl Evaluation {
     }
 }
 
-/// Runs every query that has a relevant document through veille (also
-/// searching translations when `translate`) and, when `docs` are given,
-/// through both plain-tantivy baselines.
+/// Runs every query that has a relevant document (of `half`, when given)
+/// through veille (also searching translations when `translate`) and, when
+/// `docs` are given, through both plain-tantivy baselines.
 pub fn evaluate(
     engine: &Engine,
     queries: &[Query],
     qrels: &Qrels,
     docs: Option<&[baseline::Doc]>,
     translate: bool,
+    half: Option<Half>,
 ) -> Result<Evaluation> {
+    let in_half = |id: &str| half.is_none_or(|h| Half::of(id) == h);
+    let queries: Vec<&Query> = queries.iter().filter(|q| in_half(&q.id)).collect();
     let judged: Vec<(&Query, &Judgments)> = queries
         .iter()
-        .filter_map(|q| Some((q, qrels.get(&q.id)?)))
+        .filter_map(|&q| Some((q, qrels.get(&q.id)?)))
         .filter(|(_, j)| j.relevant() > 0)
         .collect();
     let asked: HashSet<&str> = queries.iter().map(|q| q.id.as_str()).collect();
     let judged_not_asked = qrels
         .by_query
         .keys()
-        .filter(|id| !asked.contains(id.as_str()))
+        .filter(|id| in_half(id) && !asked.contains(id.as_str()))
         .count();
 
     let opts = SearchOptions {
@@ -257,6 +270,7 @@ pub fn evaluate(
         .collect();
     Ok(Evaluation {
         report: Report {
+            half,
             queries: queries.len(),
             evaluated: judged.len(),
             without_relevant: queries.len() - judged.len(),

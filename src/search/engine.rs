@@ -3,7 +3,8 @@
 //!
 //! A search parses the query, picks the language chains that take part
 //! (those present in the index, less those excluded by `--lang` or
-//! `lang:`), has [`ranking`](super::ranking) build the query and
+//! `lang:`), reads lowercase words that the index knows as names as those
+//! names, has [`ranking`](super::ranking) build the query and
 //! [`filters`](super::filters) the restrictions, collects the candidates
 //! (with their count and facets), asks again accepting any word when a short
 //! query found nothing, groups near-duplicates, and reads the page of hits.
@@ -257,6 +258,7 @@ impl Engine {
         };
         let translated = translate::translated(&spans);
         let mut builder = QueryBuilder::new(self.fields(), &searcher, &presence, &languages);
+        builder.resolve_names(&mut parsed);
         builder.translate(spans);
         let filters = Filters {
             langs: &wanted,
@@ -283,7 +285,7 @@ impl Engine {
         }
 
         let suggestions = if total == 0 {
-            suggest::did_you_mean(&searcher, self.fields(), &parsed)
+            suggest::did_you_mean(&searcher, self.fields(), &parsed, builder.absent_names())
         } else {
             Vec::new()
         };

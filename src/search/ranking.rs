@@ -10,14 +10,22 @@
 //! others), so an article is never rewarded for being indexed twice; a
 //! chain's query runs only in the segments holding its language
 //! ([`Presence`], which also gives BM25 its statistics). A name (`OpenAI`,
-//! `C++`, `"Wi-Fi 7"`: see [`query::is_name`]) is looked up as written, in
-//! the exact or neutral fields only, when the index contains it. Fuzzy
-//! (`word~`) and prefix (`word*`) words use the neutral fields. A phrase is
-//! a phrase query in each chain's fields. A word or phrase that the
-//! vocabulary of [`translate`](super::translate) knows is also looked up
-//! as its translations, each through its own language's chain, at a lower
-//! weight; they are alternatives of the words they translate, so a
-//! required word is satisfied by itself or by a translation.
+//! `C++`, `AI`, `"Wi-Fi 7"`: see [`query::is_name`]) is looked up as
+//! written, in the exact or neutral fields only, when the index contains
+//! it: compounds and words in capitals in the exact fields, where `AI` is
+//! never the `ai` of `j’ai`. A compound with a symbol, or a word in
+//! capitals that a language drops as a stop word, that no article writes
+//! as the query does matches nothing: its plain words would be something
+//! else (`C++` would be `c`, `.NET` the word `net`, `EU` the `eu` of `il y
+//! a eu`). A lowercase word that the index mostly writes as a name
+//! (`openai`, `meta`) is read as that name
+//! ([`QueryBuilder::resolve_names`]). Fuzzy (`word~`) and prefix (`word*`)
+//! words use the neutral fields. A phrase is a phrase query in each
+//! chain's fields. A word or phrase that the vocabulary of
+//! [`translate`](super::translate) knows is also looked up as its
+//! translations, each through its own language's chain, at a lower weight;
+//! they are alternatives of the words they translate, so a required word is
+//! satisfied by itself or by a translation.
 //!
 //! **Weights.** Within a chain, a word in the title and in the body counts
 //! once, at the better of the two, a title match weighing [`TITLE_BOOST`]
@@ -34,6 +42,12 @@
 //! one article. A word that some chain drops as a stop word (`the`, `de`) is
 //! never required. Excluded words (`-word`) must not match in any chain.
 //!
+//! **Queries whose words all vanish.** When every word of a query is
+//! dropped by some chain (`le`, `la le les`, `à la une`), the query is
+//! searched as written: each word, unstemmed and with its stop words, in
+//! the neutral fields, all required, ranked by BM25. A query left with
+//! nothing to score matches nothing: filters alone never select articles.
+//!
 //! A new ranking signal (a boost, another field) goes into
 //! `QueryBuilder::build` or the per-word lookups it calls, with its weight
 //! as a constant below and a test at the end of this file.
@@ -41,8 +55,8 @@
 use rustc_hash::FxHashSet as HashSet;
 use tantivy::collector::Count;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::{TextAnalyzer, Token};
@@ -81,6 +95,67 @@ pub const PROXIMITY_BOOST: f32 = 0.25;
 /// At most this many word pairs get an adjacency boost.
 pub const MAX_PROXIMITY_PAIRS: usize = 8;
 
+/// A lowercase query word is read as a name when at least this share of
+/// the articles holding it write it as one, inside a sentence (bodies
+/// only: English titles capitalise every word). On OrangeSum (33k
+/// articles), names score 0.92 to 0.99 (`netflix`, `twitter`, `google`,
+/// `facebook`, `macron`, `microsoft`); ordinary words that articles often
+/// capitalise score less: `assemblee` 0.87 (*Assemblée nationale*, but
+/// *une assemblée*), `etat` 0.71 (*l’État*, but *état d’urgence*),
+/// `francais` 0.55 (*les Français*, but *le gouvernement français*),
+/// `britanniques` 0.42, `le` 0.22 (*Le Pen*); plain words 0.05 or less
+/// (`selon`, `gouvernement`, `president`). On the tuning half of PIAF-dev,
+/// with [`NAME_EVIDENCE`], a share of 0.5 gives MRR@10 0.7922, 0.7 to 0.95
+/// all 0.7929.
+pub const NAME_SHARE: f64 = 0.9;
+
+/// ... and when at least this many articles write it so. Fewer are no
+/// evidence: an ordinary word that articles capitalise seven times in ten
+/// (`État`) is capitalised in all of 10 articles 3% of the time (0.7¹⁰),
+/// in all of 2 half the time. On PIAF-dev (761 passages) the words read as
+/// names without this floor were mostly seen in one or two passages
+/// (`mers`, `stars`, `madrilenes`), and they decided the rank of a few
+/// questions either way: on its tuning half, a floor of 1, 2, 3, 5 and 10
+/// articles gives MRR@10 0.7949, 0.7936, 0.7930, 0.7930 and 0.7929. The
+/// floor is set by the argument above, not by those figures.
+pub const NAME_EVIDENCE: u64 = 10;
+
+/// Weight of a resolved name's stem-mates (`met`, `mettait` for `meta`
+/// read as `Meta`) relative to a word's match: low enough that the
+/// articles with the name come first, but the others are still found when
+/// the name was a wrong guess. On the tuning half of PIAF-dev, where few
+/// words pass [`NAME_SHARE`] and [`NAME_EVIDENCE`] (`france`, `canada`,
+/// `milan`), no weight from 0 to 1.0 changes MRR@10 (0.7929).
+pub const STEM_MATES_BOOST: f32 = 0.1;
+
+/// How a query word that looks like a name is looked up.
+enum NameLookup {
+    /// As any word, through the chains: not a name, or a name the index
+    /// does not hold as written but may hold otherwise (`Anthropic`).
+    Chains,
+    /// As written.
+    Found(Box<dyn Query>),
+    /// Nowhere: a name that no article writes as the query does and whose
+    /// plain words are something else (`C++`, `.NET`, `EU` in a French
+    /// index without it: see [`QueryBuilder::loses_identity`]).
+    Absent,
+}
+
+/// One group of the query (its atoms, any of which may match), as looked
+/// up.
+struct GroupQuery {
+    query: Option<Box<dyn Query>>,
+    /// Some chain drops one of its words as a stop word: never required.
+    stop: bool,
+}
+
+impl GroupQuery {
+    /// Nothing of the group is left to search for but stop words.
+    fn vanished(&self) -> bool {
+        self.query.is_none() || self.stop
+    }
+}
+
 /// Builds the tantivy query of a parsed query, analysing each word with
 /// every chain taking part.
 pub(crate) struct QueryBuilder<'a> {
@@ -96,6 +171,10 @@ pub(crate) struct QueryBuilder<'a> {
     exact: TextAnalyzer,
     /// Atoms (as displayed) that were looked up in the exact fields only.
     exact_atoms: HashSet<String>,
+    /// Atoms (as displayed) that are names the index does not hold.
+    absent: HashSet<String>,
+    /// Atoms (as displayed) that were lowercase words read as names.
+    resolved: HashSet<String>,
     /// Groups of the query also searched as their translations.
     translations: Vec<Span>,
 }
@@ -125,6 +204,8 @@ impl<'a> QueryBuilder<'a> {
             neutral: analysis::analyzer(None),
             exact: analysis::exact(),
             exact_atoms: HashSet::default(),
+            absent: HashSet::default(),
+            resolved: HashSet::default(),
             translations: Vec::new(),
         }
     }
@@ -134,25 +215,126 @@ impl<'a> QueryBuilder<'a> {
         self.translations = spans;
     }
 
-    /// For a name (`OpenAI`, `C++`, `"Wi-Fi 7"`), the query on the exact
-    /// fields, when the index contains it as written. Stems of a name match
-    /// unrelated words (`OpenAI` stems to `open`, `Meta` to `met`), so when
-    /// the name itself occurs, only the name is looked for.
-    fn exact_name(&mut self, text: &str, scope: Scope) -> Option<Box<dyn Query>> {
+    /// Rewrites each lowercase word that the index mostly writes as a name
+    /// (see [`NAME_SHARE`] and [`NAME_EVIDENCE`]) as that name: in capitals
+    /// when the index mostly
+    /// writes it so (`ue` → `UE`), else with a capital (`openai` →
+    /// `Openai`, which is looked up as `OpenAI` is). The statistics are the
+    /// index's own: the articles whose body holds the word written as a
+    /// name (the exact fields) against those holding it at all (the
+    /// neutral fields). Its stem-mates still match, far behind (see
+    /// [`STEM_MATES_BOOST`]).
+    pub(crate) fn resolve_names(&mut self, parsed: &mut ParsedQuery) {
+        self.unshout(parsed);
+        for atom in parsed.groups.iter_mut().flatten() {
+            let Atom::Word {
+                text,
+                modifier: Modifier::Exact,
+                ..
+            } = atom
+            else {
+                continue;
+            };
+            if query::is_name(text) {
+                continue;
+            }
+            let tokens = analysis::analyze(&mut self.neutral, text);
+            let [token] = tokens.as_slice() else {
+                continue;
+            };
+            let word = token.text.as_str();
+            let df = |field: Field, term: &str| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, term))
+                    .unwrap_or(0)
+            };
+            let all = df(self.fields.neutral.body, word);
+            if all == 0 {
+                continue;
+            }
+            let upper = word.to_uppercase();
+            let capitalised = df(self.fields.exact.body, word);
+            let capitals = df(self.fields.exact.body, &upper);
+            let named = capitalised + capitals;
+            if named < NAME_EVIDENCE || (named as f64) < NAME_SHARE * all as f64 {
+                continue;
+            }
+            *text = if capitals > capitalised {
+                upper
+            } else {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            };
+            self.resolved.insert(atom.to_string());
+        }
+    }
+
+    /// Lowercases the words of a query typed in capitals that the exact
+    /// chain, reading the query's words together as it reads an article,
+    /// takes for shouted text rather than acronyms (`BAHIA COCOA REVIEW`):
+    /// each word alone would look like an acronym.
+    fn unshout(&mut self, parsed: &mut ParsedQuery) {
+        let mut joined = String::new();
+        let mut spans = Vec::new();
+        for atom in parsed.atoms() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            spans.push((joined.len(), joined.len() + atom.text().len()));
+            joined.push_str(atom.text());
+        }
+        let tokens = analysis::analyze(&mut self.exact, &joined);
+        let atoms = parsed.groups.iter_mut().flatten();
+        for (atom, (from, to)) in atoms.zip(spans) {
+            let Atom::Word {
+                text,
+                modifier: Modifier::Exact,
+                ..
+            } = atom
+            else {
+                continue;
+            };
+            let mut inside = tokens
+                .iter()
+                .filter(|t| t.offset_from >= from && t.offset_to <= to)
+                .peekable();
+            let capitals =
+                text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase);
+            // Compounds come out lowercased whatever their case (`C#`).
+            let shouted = |t: &Token| {
+                !analysis::is_compound(&t.text) && !t.text.chars().any(char::is_uppercase)
+            };
+            if capitals && inside.peek().is_some() && inside.all(shouted) {
+                *text = text.to_lowercase();
+            }
+        }
+    }
+
+    /// For a name (`OpenAI`, `C++`, `AI`, `"Wi-Fi 7"`), the query on the
+    /// exact and neutral fields, when the index contains it as written.
+    /// Stems of a name match unrelated words (`OpenAI` stems to `open`,
+    /// `Meta` to `met`), so when the name itself occurs, only the name is
+    /// looked for.
+    fn exact_name(&mut self, text: &str, scope: Scope) -> NameLookup {
         if !query::is_name(text) {
-            return None;
+            return NameLookup::Chains;
         }
         let tokens = analysis::analyze(&mut self.exact, text);
-        // The exact fields hold only the compounds (`C++`, `GPT-4o`); a
-        // plain word of a name is the same token in the neutral fields.
-        let compounds: Vec<Token> = tokens
+        // The exact fields hold the compounds (`C++`, `GPT-4o`) and the
+        // words in capitals (`AI`); a plain or capitalised word of a name is
+        // the same token in the neutral fields.
+        let special: Vec<Token> = tokens.iter().filter(|t| is_special(t)).cloned().collect();
+        let compounds: Vec<Token> = special
             .iter()
             .filter(|t| analysis::is_compound(&t.text))
             .cloned()
             .collect();
         let words = analysis::analyze(&mut self.neutral, text);
-        if tokens.is_empty() || (compounds.is_empty() && words.is_empty()) {
-            return None;
+        if tokens.is_empty() || (special.is_empty() && words.is_empty()) {
+            return NameLookup::Chains;
         }
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         let pairs = field_list(self.fields.exact, scope)
@@ -171,11 +353,46 @@ impl<'a> QueryBuilder<'a> {
                     (Occur::Must, term_or_phrase(neutral, &words, 0)),
                 ]))
             };
+            // Words in capitals (`AI`, `Scale AI`) select the articles that
+            // write them so, and score as the same words in the neutral
+            // fields: the exact fields' statistics say how rare the
+            // capitals are, not how much the word weighs in an article.
+            let q = if special.len() == compounds.len() {
+                q
+            } else {
+                let capitals = term_or_phrase(exact, &special, 0);
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, q),
+                    (Occur::Must, Box::new(ConstScoreQuery::new(capitals, 0.0))),
+                ]))
+            };
             per_field.push(boost_query(q, boost));
         }
         let q = best_field(per_field);
-        let found = self.searcher.search(q.as_ref(), &Count).unwrap_or(0) > 0;
-        found.then(|| boost_query(q, NAME_BOOST))
+        if self.searcher.search(q.as_ref(), &Count).unwrap_or(0) > 0 {
+            NameLookup::Found(boost_query(q, NAME_BOOST))
+        } else if special.iter().any(|t| self.loses_identity(&t.text)) {
+            NameLookup::Absent
+        } else {
+            NameLookup::Chains
+        }
+    }
+
+    /// Whether the plain words of a name token (as the exact chain gives
+    /// it) are something else than the name: a compound whose symbol word
+    /// tokenizers drop (`C++` is `c`, `.NET` is `net`, `Node.js` is `node`
+    /// and `js`), or a word in capitals that some language drops as a stop
+    /// word or an elided fragment (`AI`, the `ai` of `j’ai`; `EU`, the `eu`
+    /// of `il y a eu`). A hyphenated name reads the same as its words
+    /// (`Jean-Luc`), and so do a number (`3.5`) and a word merely typed in
+    /// capitals (`PRÉCIEUSE`).
+    fn loses_identity(&mut self, token: &str) -> bool {
+        if token.chars().any(char::is_uppercase) {
+            return self.chains[1..]
+                .iter_mut()
+                .any(|(_, analyzer)| analysis::analyze(analyzer, token).is_empty());
+        }
+        token.contains(['+', '#', '.']) && token.chars().any(char::is_alphabetic)
     }
 
     /// Whether the query accepts any of its words from the start rather
@@ -191,6 +408,12 @@ impl<'a> QueryBuilder<'a> {
     /// fields only: snippets highlight only their whole form.
     pub(crate) fn exact_atoms(&self) -> &HashSet<String> {
         &self.exact_atoms
+    }
+
+    /// Atoms (as displayed) that are names no article writes as the query
+    /// does (`C++` in an index without it): they matched nothing.
+    pub(crate) fn absent_names(&self) -> &HashSet<String> {
+        &self.absent
     }
 
     /// How many groups of the query hold a content word: a word or phrase
@@ -212,13 +435,18 @@ impl<'a> QueryBuilder<'a> {
 
     /// The whole query: filters, required groups, exclusions. With `loose`,
     /// any group may match instead of all of them. The filters are
-    /// required but add nothing to the score.
+    /// required but add nothing to the score; a query with nothing else
+    /// matches nothing.
     pub(crate) fn build(
         &mut self,
         parsed: &ParsedQuery,
         filters: &[Box<dyn Query>],
         loose: bool,
     ) -> Box<dyn Query> {
+        let mut groups: Vec<GroupQuery> = parsed.groups.iter().map(|g| self.group(g)).collect();
+        if groups.iter().all(GroupQuery::vanished) {
+            groups = parsed.groups.iter().map(|g| self.literal(g)).collect();
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
             .iter()
             .map(|q| {
@@ -229,42 +457,31 @@ impl<'a> QueryBuilder<'a> {
             })
             .collect();
         let mut optional = Vec::new();
-        let mut units = Vec::with_capacity(parsed.groups.len());
-        for group in &parsed.groups {
-            let mut alternatives = Vec::new();
-            let mut has_stopword = false;
-            for atom in group {
-                let (q, stop) = self.atom(atom);
-                has_stopword |= stop;
-                alternatives.extend(q);
-            }
-            if alternatives.is_empty() {
-                units.push(None);
-                continue;
-            }
-            let q: Box<dyn Query> = if alternatives.len() == 1 {
-                alternatives.pop().expect("one")
-            } else {
-                Box::new(BooleanQuery::union(alternatives))
-            };
-            units.push(Some((q, has_stopword)));
-        }
-        for (q, has_stopword) in self.with_translations(units, loose).into_iter().flatten() {
+        let units = groups
+            .into_iter()
+            .map(|g| Some((g.query?, g.stop)))
+            .collect();
+        for (q, stop) in self.with_translations(units, loose).into_iter().flatten() {
             // A word that some chain drops as a stop word cannot be required:
             // articles in that language would never match it.
-            if loose || has_stopword {
+            if loose || stop {
                 optional.push(q);
             } else {
                 clauses.push((Occur::Must, q));
             }
         }
-        let required = clauses.iter().filter(|(o, _)| *o == Occur::Must).count() > filters.len();
+        let required = clauses.len() > filters.len();
         if !optional.is_empty() {
             if required {
                 clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
             } else {
                 clauses.push((Occur::Must, Box::new(BooleanQuery::union(optional))));
             }
+        }
+        if clauses.len() == filters.len() {
+            // Every word vanished, even as written (a word too long to be
+            // indexed): the filters alone would select articles at score 0.
+            return Box::new(EmptyQuery);
         }
         // Articles where the query words stand next to each other rank higher.
         for q in self.proximity(parsed) {
@@ -276,6 +493,55 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// One group through the chains: the union of its atoms' queries.
+    fn group(&mut self, group: &[Atom]) -> GroupQuery {
+        let mut alternatives = Vec::new();
+        let mut stop = false;
+        for atom in group {
+            let (q, s) = self.atom(atom);
+            stop |= s;
+            alternatives.extend(q);
+        }
+        GroupQuery {
+            query: union(alternatives),
+            stop,
+        }
+    }
+
+    /// One group as written: each atom, unstemmed and with its stop words,
+    /// in the neutral fields (`le`, `"à la une"`).
+    fn literal(&mut self, group: &[Atom]) -> GroupQuery {
+        let mut alternatives = Vec::new();
+        for atom in group {
+            let scope = match atom {
+                Atom::Word {
+                    scope,
+                    modifier: Modifier::Exact,
+                    ..
+                }
+                | Atom::Phrase { scope, .. } => *scope,
+                // Fuzzy and prefix words never vanish: as they are.
+                Atom::Word { .. } => {
+                    alternatives.extend(self.atom(atom).0);
+                    continue;
+                }
+            };
+            let tokens = analysis::analyze(&mut self.neutral, atom.text());
+            if tokens.is_empty() {
+                continue;
+            }
+            let per_field = field_list(self.fields.neutral, scope)
+                .into_iter()
+                .map(|(field, boost)| boost_query(term_or_phrase(field, &tokens, 0), boost))
+                .collect();
+            alternatives.push(best_field(per_field));
+        }
+        GroupQuery {
+            query: union(alternatives),
+            stop: false,
+        }
     }
 
     /// The query of each group (and whether it holds a stop word), with
@@ -375,49 +641,74 @@ impl<'a> QueryBuilder<'a> {
                 (Some(best_field(per_field)), false)
             }
             Atom::Word { text, scope, .. } | Atom::Phrase { text, scope } => {
-                if let Some(q) = self.exact_name(text, *scope) {
-                    self.exact_atoms.insert(atom.to_string());
-                    return (Some(q), false);
+                match self.exact_name(text, *scope) {
+                    NameLookup::Found(q) => {
+                        self.exact_atoms.insert(atom.to_string());
+                        if !self.resolved.contains(&atom.to_string()) {
+                            return (Some(q), false);
+                        }
+                        let (mates, _) = self.through_chains(text, *scope, true);
+                        let mates = mates.map(|m| boost_query(m, STEM_MATES_BOOST));
+                        let q = union(std::iter::once(q).chain(mates).collect());
+                        return (q, false);
+                    }
+                    NameLookup::Absent => {
+                        self.absent.insert(atom.to_string());
+                        return (Some(Box::new(EmptyQuery)), false);
+                    }
+                    NameLookup::Chains => {}
                 }
-                let mut per_chain: Vec<Box<dyn Query>> = Vec::new();
-                // A word that a language drops as a stop word (`de`, `the`)
-                // is not looked up unstemmed either: in the neutral field it
-                // would match nearly every article and only add noise.
                 let is_word = matches!(atom, Atom::Word { .. });
-                let stop = self.chains[1..]
-                    .iter_mut()
-                    .any(|(_, analyzer)| analysis::analyze(analyzer, text).is_empty());
-                for (i, (tf, analyzer)) in self.chains.iter_mut().enumerate() {
-                    if i == 0 && stop && is_word {
-                        continue;
-                    }
-                    let tokens = analysis::analyze(analyzer, text);
-                    if tokens.is_empty() {
-                        continue;
-                    }
-                    let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-                    for (field, boost) in field_list(*tf, *scope) {
-                        per_field.push(boost_query(term_or_phrase(field, &tokens, 0), boost));
-                    }
-                    let q = best_field(per_field);
-                    per_chain.push(if i == 0 {
-                        q
-                    } else {
-                        self.presence.restrict(self.codes[i], q)
-                    });
-                }
-                if per_chain.is_empty() {
-                    return (None, stop);
-                }
-                (
-                    Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                        per_chain,
-                        TIE_BREAKER,
-                    ))),
-                    stop,
-                )
+                self.through_chains(text, *scope, is_word)
             }
         }
+    }
+
+    /// The query for a word (or, with `is_word` false, a phrase) through
+    /// every chain, and whether a chain analysed it to nothing (a stop
+    /// word).
+    fn through_chains(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        is_word: bool,
+    ) -> (Option<Box<dyn Query>>, bool) {
+        let mut per_chain: Vec<Box<dyn Query>> = Vec::new();
+        // A word that a language drops as a stop word (`de`, `the`)
+        // is not looked up unstemmed either: in the neutral field it
+        // would match nearly every article and only add noise.
+        let stop = self.chains[1..]
+            .iter_mut()
+            .any(|(_, analyzer)| analysis::analyze(analyzer, text).is_empty());
+        for (i, (tf, analyzer)) in self.chains.iter_mut().enumerate() {
+            if i == 0 && stop && is_word {
+                continue;
+            }
+            let tokens = analysis::analyze(analyzer, text);
+            if tokens.is_empty() {
+                continue;
+            }
+            let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+            for (field, boost) in field_list(*tf, scope) {
+                per_field.push(boost_query(term_or_phrase(field, &tokens, 0), boost));
+            }
+            let q = best_field(per_field);
+            per_chain.push(if i == 0 {
+                q
+            } else {
+                self.presence.restrict(self.codes[i], q)
+            });
+        }
+        if per_chain.is_empty() {
+            return (None, stop);
+        }
+        (
+            Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                per_chain,
+                TIE_BREAKER,
+            ))),
+            stop,
+        )
     }
 
     /// One phrase query (slop 1) per pair of consecutive query words, on the
@@ -449,6 +740,21 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         out
+    }
+}
+
+/// A token of a name that only the exact fields hold as written: a
+/// compound (`c++`) or a word in capitals (`AI`).
+fn is_special(token: &Token) -> bool {
+    analysis::is_compound(&token.text) || token.text.chars().any(char::is_uppercase)
+}
+
+/// The union of some queries; `None` for none.
+fn union(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(Box::new(BooleanQuery::union(queries))),
     }
 }
 
@@ -789,6 +1095,194 @@ mod tests {
                 excluded.contains(&("body_fr".to_string(), "ministr".to_string())),
                 "{excluded:?}"
             );
+        });
+    }
+
+    /// A French article with `AI` in capitals and the `ai` of `j’ai`, and
+    /// one with only the fragments.
+    const CAPITALS: &str = "Le plan de Bruxelles.\n\n\
+        Les entreprises de Scale AI recrutent, et l’IA générative progresse \
+        selon le rapport publié mardi par la commission.";
+    const FRAGMENTS: &str = "Un témoignage.\n\n\
+        J’ai confiance, dit-elle, et je lui ai dit que tout irait bien.";
+
+    #[test]
+    fn words_in_capitals_select_in_the_exact_fields_and_score_in_the_neutral_ones() {
+        let (_dir, engine) = fixture::index(&[&[("ai.txt", CAPITALS)], &[("jai.txt", FRAGMENTS)]]);
+        with_builder(&engine, |b, searcher| {
+            let q = atom(b, "AI");
+            assert_eq!(
+                words(&engine, q.as_ref()),
+                BTreeSet::from([
+                    ("body_any".to_string(), "ai".to_string()),
+                    ("body_exact".to_string(), "AI".to_string()),
+                    ("title_any".to_string(), "ai".to_string()),
+                    ("title_exact".to_string(), "AI".to_string()),
+                ])
+            );
+            let count = |q: &dyn Query| searcher.search(q, &Count).unwrap();
+            assert_eq!(count(q.as_ref()), 1, "only the article written AI");
+            // The capitals add nothing to the score: the name's weight on
+            // the neutral match, as before capitals were told apart.
+            let neutral = &engine.store.fields.neutral;
+            let plain = best_field(
+                field_list(*neutral, Scope::All)
+                    .into_iter()
+                    .map(|(field, boost)| {
+                        let term = Term::from_field_text(field, "ai");
+                        let q: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                        boost_query(q, boost)
+                    })
+                    .collect(),
+            );
+            let plain = boost_query(plain, NAME_BOOST);
+            let scores = |q: &dyn Query| {
+                searcher
+                    .search(q, &TopDocs::with_limit(10).order_by_score())
+                    .unwrap()
+            };
+            let (score, address) = scores(q.as_ref())[0];
+            let (plain_score, _) = *scores(plain.as_ref())
+                .iter()
+                .find(|(_, a)| *a == address)
+                .expect("the article written AI has the word");
+            assert!((score - plain_score).abs() < 1e-6, "{score} {plain_score}");
+
+            // A word in capitals that French drops (`ai`, `eu`) and that no
+            // article writes in capitals matches nothing; a compound with
+            // a symbol, the same.
+            for absent in ["EU", "C#"] {
+                let q = atom(b, absent);
+                assert_eq!(count(q.as_ref()), 0, "{absent}");
+            }
+            let absent: BTreeSet<&str> = b.absent_names().iter().map(String::as_str).collect();
+            assert_eq!(absent, BTreeSet::from(["EU", "C#"]));
+            // A word merely typed in capitals goes through the chains.
+            let q = atom(b, "RAPPORT");
+            assert_eq!(count(q.as_ref()), 1);
+            // A query typed in capitals is read as shouted, as an article
+            // would be; two acronyms are not shouting.
+            for (typed, read) in [
+                ("ENTREPRISES RAPPORT AI", ["entreprises", "rapport", "ai"]),
+                ("UE AI RAPPORT", ["UE", "AI", "RAPPORT"]),
+            ] {
+                let mut parsed = query::parse(typed);
+                b.resolve_names(&mut parsed);
+                let texts: Vec<&str> = parsed.atoms().map(Atom::text).collect();
+                assert_eq!(texts, read, "{typed}");
+            }
+        });
+    }
+
+    #[test]
+    fn queries_whose_words_vanish_are_searched_as_written() {
+        let (_dir, engine) = index();
+        let fields = &engine.store.fields;
+        with_builder(&engine, |b, searcher| {
+            let filters = vec![filters::articles(fields)];
+            let count = |q: &dyn Query| searcher.search(q, &Count).unwrap();
+            // `le` and `les` are French stop words: looked up unstemmed in
+            // the neutral fields, both required.
+            let q = b.build(&query::parse("le les"), &filters, false);
+            use Occur::{Must, Should};
+            assert_eq!(occurs(q.as_ref()), [Must, Must, Must, Should, Should]);
+            for clause in &clauses(q.as_ref())[1..3] {
+                let looked_up = words(&engine, clause.1.as_ref());
+                assert!(
+                    looked_up.iter().all(|(f, _)| f.ends_with("_any")),
+                    "{looked_up:?}"
+                );
+            }
+            assert_eq!(count(q.as_ref()), 1, "the French article only");
+            // Nothing left at all: nothing matches, filters or not.
+            let long = "x".repeat(100);
+            let q = b.build(&query::parse(&long), &filters, false);
+            assert_eq!(count(q.as_ref()), 0);
+        });
+    }
+
+    /// Articles for the lowercase-name rule: `Zorglub` written as a name
+    /// in [`NAME_EVIDENCE`] articles, `Vortex` in one fewer, and `État` in
+    /// as many but also written `état` in others, below [`NAME_SHARE`].
+    fn name_articles() -> Vec<(String, String)> {
+        let n = NAME_EVIDENCE as usize;
+        let lowercase = n.div_ceil(4);
+        let mut articles = Vec::new();
+        for i in 0..n {
+            articles.push((
+                format!("zorglub-{i}.txt"),
+                format!(
+                    "Processeurs, épisode {i}.\n\nLes ingénieurs de Zorglub présentent \
+                     leur processeur numéro {i} aux clients de Zorglub."
+                ),
+            ));
+            articles.push((
+                format!("etat-{i}.txt"),
+                format!(
+                    "Budget, épisode {i}.\n\nLe ministre rappelle que l’État paiera \
+                     la facture numéro {i} des communes."
+                ),
+            ));
+        }
+        for i in 1..n {
+            articles.push((
+                format!("vortex-{i}.txt"),
+                format!(
+                    "Turbines, épisode {i}.\n\nLa société Vortex installe une turbine \
+                     dans la vallée numéro {i}."
+                ),
+            ));
+        }
+        for i in 0..lowercase {
+            articles.push((
+                format!("bon-etat-{i}.txt"),
+                format!(
+                    "Occasion, épisode {i}.\n\nLe vendeur garantit que le vélo numéro {i} \
+                     est en bon état et révisé."
+                ),
+            ));
+        }
+        articles.push((
+            "zorglubs.txt".to_string(),
+            "Un récit.\n\nDans ce roman, les zorglubs envahissent la ville.".to_string(),
+        ));
+        articles
+    }
+
+    #[test]
+    fn lowercase_words_are_names_with_enough_articles_writing_them_so() {
+        let articles = name_articles();
+        let batch: Vec<(&str, &str)> = articles
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        let (_dir, engine) = fixture::index(&[&batch]);
+        with_builder(&engine, |b, searcher| {
+            // `Zorglub` is a name; `Vortex` lacks one article of evidence;
+            // `état` is written in lowercase too often.
+            let mut parsed = query::parse("zorglub vortex état");
+            b.resolve_names(&mut parsed);
+            let texts: Vec<&str> = parsed.atoms().map(Atom::text).collect();
+            assert_eq!(texts, ["Zorglub", "vortex", "état"]);
+            // The name at the name's weight; its French stem-mates (the
+            // plural of the novel) at STEM_MATES_BOOST, below every
+            // article with the name.
+            let q = b.atom(&parsed.groups[0][0]).0.unwrap();
+            let w = weights(&engine, searcher, q.as_ref(), "zorglub-0.txt");
+            assert!(w.contains(&NAME_BOOST), "{w:?}");
+            let w = weights(&engine, searcher, q.as_ref(), "zorglubs.txt");
+            assert!(w.contains(&STEM_MATES_BOOST), "{w:?}");
+            let top = searcher
+                .search(q.as_ref(), &TopDocs::with_limit(100).order_by_score())
+                .unwrap();
+            let last = top.last().expect("hits").1;
+            use tantivy::schema::Value;
+            let doc: tantivy::TantivyDocument = searcher.doc(last).unwrap();
+            let id = doc
+                .get_first(engine.store.fields.id)
+                .and_then(|v| v.as_str());
+            assert_eq!(id, Some("zorglubs.txt"));
         });
     }
 

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod bad_input;
+mod capitals;
 #[path = "../common/mod.rs"]
 mod common;
 mod configuration;
@@ -20,3 +21,4 @@ mod skipped;
 mod summary;
 mod translate;
 mod util;
+mod vanishing;
