@@ -27,7 +27,11 @@ fn the_sample_article_is_french_and_found_as_the_user_expects() {
     for q in ["precieuse", "précieuse"] {
         one_hit_marking(&f, q, "précieuse");
     }
-    one_hit_marking(&f, "\"intelligence artificielle\"", "intelligence");
+    one_hit_marking(
+        &f,
+        "\"intelligence artificielle\"",
+        "intelligence artificielle",
+    );
 }
 
 #[test]

@@ -150,7 +150,8 @@ async fn abusive_clients_get_clean_4xx_and_do_not_slow_the_others() {
         let many: String = (0..5000).map(|i| format!("X-H{i}: v\r\n")).collect();
         check("5000 headers", get_raw(a, "/healthz", &many));
         check("a 1 MB query", get_raw(a, &format!("/api/search?q={big}"), ""));
-        check("a 2 KB query", get_raw(a, &format!("/api/search?q={}", "z".repeat(2048)), ""));
+        let long = "z".repeat(veille::server::params::MAX_QUERY_BYTES + 1);
+        check("a query over the limit", get_raw(a, &format!("/api/search?q={long}"), ""));
         check("limit=10^9", get_raw(a, "/api/search?q=nuage&limit=1000000000", ""));
         check("limit=10^30", get_raw(a, "/api/search?q=nuage&limit=1000000000000000000000000000000", ""));
         check("limit=-1", get_raw(a, "/api/search?q=nuage&limit=-1", ""));

@@ -27,7 +27,10 @@ const CASES: &[(&str, &str)] = &[
 #[tokio::test]
 async fn api_search_rejects_bad_parameters_with_400() {
     let (_fx, server) = served();
-    let long = format!("q={}", "a".repeat(1025));
+    let long = format!(
+        "q={}",
+        "a".repeat(veille::server::params::MAX_QUERY_BYTES + 1)
+    );
     let mut cases: Vec<(String, &str)> = CASES.iter().map(|(q, p)| (q.to_string(), *p)).collect();
     cases.push((long, "q"));
     cases.push(("limit=5".to_string(), "q"));
