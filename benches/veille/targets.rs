@@ -199,7 +199,7 @@ impl Report {
             let (figure, met) = match (row.target.relative, row.plain) {
                 (true, Some(plain)) => {
                     let ratio = row.veille / plain;
-                    (ratio, format!("{:.2} ×", ratio))
+                    (ratio, format!("{ratio:.3} ×"))
                 }
                 _ => (row.veille, String::new()),
             };
