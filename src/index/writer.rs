@@ -4,9 +4,12 @@
 //! keeps for it (size, mtime, then content hash), and only reads, parses and
 //! analyses what is new or changed; files that disappeared lose their
 //! articles. Parsing and language detection run on every core (rayon);
-//! tantivy's writer threads do the analysis. Articles and their file record
-//! are always added together and commits fall between files, so a run that
-//! is interrupted leaves the index exactly as of its last commit.
+//! tantivy's writer threads do the analysis. Files are read in batches
+//! bounded by the memory budget; a dump bigger than a batch is read article
+//! by article, in batches of articles. Articles and their file record are
+//! always added together and commits fall between files, never inside one,
+//! so a run that is interrupted leaves the index exactly as of its last
+//! commit, with each file whole.
 //!
 //! A file left out (too large, binary, unparsable, empty) keeps a file
 //! record without articles, so that its removal is noticed, but that record
@@ -20,6 +23,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
@@ -36,7 +40,7 @@ use crate::index::store::{CommitPayload, Probe, Store};
 use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
 
-/// Default memory budget of the index writer, in bytes.
+/// Default memory budget of indexing, in bytes.
 pub const DEFAULT_MEMORY_BYTES: usize = 200 * 1024 * 1024;
 /// tantivy refuses less than this per writer thread.
 const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
@@ -46,10 +50,34 @@ const COMMIT_EVERY_DOCS: usize = 50_000;
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 /// Files parsed in parallel per batch; bounds the memory held by parsed text.
 const BATCH_FILES: usize = 256;
-/// ... and their total size: a batch of big dumps is held whole, parsed,
-/// before it is written (256 files of 40 MB would be 10 GB and more).
-/// A single file larger than this is a batch of its own.
-const BATCH_BYTES: u64 = 64 * 1024 * 1024;
+/// The share of `--memory` a batch's text may take: 1/16 (12.5 MB of the
+/// default 200 MB). A batch of whole files, or of a dump's articles, is
+/// read, then parsed and analysed on every core, then handed to the writer.
+const BATCH_SHARE: usize = 16;
+/// How many times over a batch's text is held at its peak: the text read,
+/// the articles parsed from it, and the documents on their way to the
+/// writer. The writer's own budget is what `--memory` leaves.
+const BATCH_COPIES: usize = 4;
+
+/// How the memory budget (`--memory`) is shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Budget {
+    /// Budget of tantivy's writer, in bytes.
+    writer: usize,
+    /// Bytes of text read per batch. A file larger than this that holds many
+    /// articles (a dump) is read article by article.
+    batch: usize,
+}
+
+impl Budget {
+    fn of(memory: usize) -> Budget {
+        let batch = (memory / BATCH_SHARE).max(1);
+        Budget {
+            writer: memory - batch * BATCH_COPIES,
+            batch,
+        }
+    }
+}
 
 /// What to index, and how.
 #[derive(Debug, Clone)]
@@ -60,9 +88,11 @@ pub struct IndexOptions {
     pub index: PathBuf,
     /// Start from an empty index.
     pub rebuild: bool,
-    /// Files larger than this are skipped.
+    /// Files larger than this are skipped; in a dump read article by
+    /// article, articles larger than this are.
     pub max_file_bytes: u64,
-    /// Memory budget of the index writer, in bytes.
+    /// Memory budget of indexing, in bytes: the writer's, and that of the
+    /// files and articles being read.
     pub memory_bytes: usize,
     /// Worker threads for parsing and for the writer (0: one per core).
     pub threads: usize,
@@ -158,24 +188,29 @@ impl FileState {
 
 /// What the index knows: file records, and which file owns each article id
 /// and text hash (for uniqueness and duplicate detection).
+///
+/// An entry per article: a dump of a million articles makes a million, so
+/// file keys and ids are shared (`Arc<str>`), never copied per entry.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
-    hash_owner: HashMap<u64, (String, String)>,
-    id_owner: HashMap<String, String>,
-    by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+    /// Text hash → (file key, article id).
+    hash_owner: HashMap<u64, (Arc<str>, Arc<str>)>,
+    /// Article id → file key.
+    id_owner: HashMap<Arc<str>, Arc<str>>,
+    by_file: HashMap<Arc<str>, (Vec<u64>, Vec<Arc<str>>)>,
 }
 
 impl Known {
     fn forget_file(&mut self, file: &str) {
         if let Some((hashes, ids)) = self.by_file.remove(file) {
             for h in hashes {
-                if self.hash_owner.get(&h).is_some_and(|(f, _)| f == file) {
+                if self.hash_owner.get(&h).is_some_and(|(f, _)| &**f == file) {
                     self.hash_owner.remove(&h);
                 }
             }
             for id in ids {
-                if self.id_owner.get(&id).is_some_and(|f| f == file) {
+                if self.id_owner.get(&id).is_some_and(|f| &**f == file) {
                     self.id_owner.remove(&id);
                 }
             }
@@ -236,7 +271,8 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     // index`, a daemon's watcher) could commit between our reading of the
     // file records and our taking the lock, and every file it had just
     // indexed would be indexed again: each of its articles twice.
-    let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
+    let budget = Budget::of(opts.memory_bytes);
+    let mut writer = make_writer(&store, budget.writer, threads)?;
     let reader = store.index.reader()?;
     let searcher = reader.searcher();
     let mut known = Known::default();
@@ -315,42 +351,61 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let mut pending_docs = 0usize;
     let mut wrote = !removed.is_empty();
     let mut last_commit = Instant::now();
-    for batch in batches(&work) {
-        let loaded: Vec<Loaded> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(file, why)| {
-                    let loaded = load(file, *why, opts);
-                    bar.inc(1);
-                    loaded
-                })
-                .collect()
-        });
-        for ((file, why), loaded) in batch.iter().zip(loaded) {
-            let key = key_of(file);
-            let display = file.path.to_string_lossy().into_owned();
-            let written = apply(
-                &mut writer,
-                &fields,
-                &mut known,
-                &mut report,
-                &Shown {
-                    prefix: &prefix,
-                    given: &opts.root,
-                },
-                file,
-                &key,
-                &display,
-                *why,
-                loaded,
-            );
-            pending_docs += written;
-            wrote |= written > 0;
-        }
+    let shown = Shown {
+        prefix: &prefix,
+        given: &opts.root,
+    };
+    let mut out = Out {
+        writer: &mut writer,
+        fields: &fields,
+        known: &mut known,
+        report: &mut report,
+        shown: &shown,
+    };
+    // Dumps bigger than a batch (or than the size limit) are read article
+    // by article; the size limit then applies to each article.
+    let streamed = |f: &SourceFile| {
+        (f.size > budget.batch as u64 || f.size > opts.max_file_bytes)
+            && ingest::dump::is_dump(&f.path)
+    };
+    for batch in batches(&work, budget.batch as u64, &streamed) {
+        let written = match batch {
+            &[(file, why)] if streamed(file) => {
+                let key = key_of(file);
+                let display = file.path.to_string_lossy().into_owned();
+                let written = read_dump(&mut out, &pool, opts, budget, (file, &key, &display), why);
+                bar.inc(1);
+                written
+            }
+            _ => {
+                let loaded: Vec<Loaded> = pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map(|(file, why)| {
+                            let loaded = load(file, *why, opts);
+                            bar.inc(1);
+                            loaded
+                        })
+                        .collect()
+                });
+                let mut written = 0;
+                for ((file, why), loaded) in batch.iter().zip(loaded) {
+                    let key = key_of(file);
+                    let display = file.path.to_string_lossy().into_owned();
+                    written += apply(&mut out, (file, &key, &display), *why, loaded);
+                }
+                written
+            }
+        };
+        pending_docs += written;
+        wrote |= written > 0;
+        // Commits fall between files, never inside one: a file's record
+        // and its articles appear together, whatever its size (tantivy
+        // keeps what is not committed out of the index, on disk).
         if pending_docs >= COMMIT_EVERY_DOCS
             || (pending_docs > 0 && last_commit.elapsed() >= COMMIT_EVERY)
         {
-            commit(&mut writer)?;
+            commit(out.writer)?;
             pending_docs = 0;
             last_commit = Instant::now();
         }
@@ -370,9 +425,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
 }
 
 /// Cuts the work into batches of at most [`BATCH_FILES`] files and
-/// [`BATCH_BYTES`] bytes (at least one file each), in order.
+/// `max_bytes` bytes (at least one file each), in order; a file that is
+/// `streamed` is a batch of its own.
 fn batches<'w, 'f>(
     work: &'w [(&'f SourceFile, Work)],
+    max_bytes: u64,
+    streamed: &'w dyn Fn(&SourceFile) -> bool,
 ) -> impl Iterator<Item = &'w [(&'f SourceFile, Work)]> {
     let mut rest = work;
     std::iter::from_fn(move || {
@@ -380,9 +438,15 @@ fn batches<'w, 'f>(
             return None;
         }
         let (mut n, mut bytes) = (1, rest[0].0.size);
-        while n < rest.len() && n < BATCH_FILES && bytes + rest[n].0.size <= BATCH_BYTES {
-            bytes += rest[n].0.size;
-            n += 1;
+        if !streamed(rest[0].0) {
+            while n < rest.len()
+                && n < BATCH_FILES
+                && bytes + rest[n].0.size <= max_bytes
+                && !streamed(rest[n].0)
+            {
+                bytes += rest[n].0.size;
+                n += 1;
+            }
         }
         let (batch, tail) = rest.split_at(n);
         rest = tail;
@@ -501,8 +565,7 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 /// (`with_articles` false) or which file owns each article id and text hash
 /// (`with_articles` true). A run with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
-    let mut file = String::new();
-    let mut id = String::new();
+    let no_file: Arc<str> = Arc::from("");
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -519,7 +582,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
-        let file_terms = column_terms(&files)?;
+        let file_terms: Vec<Arc<str>> = column_terms(&files)?.into_iter().map(Arc::from).collect();
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
             _ => Vec::new(),
@@ -533,18 +596,15 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
             if (k == Some(KIND_ARTICLE)) != with_articles {
                 continue;
             }
-            file.clear();
-            if let Some(term) = files
+            let file = files
                 .term_ords(doc)
                 .next()
                 .and_then(|o| file_terms.get(o as usize))
-            {
-                file.push_str(term);
-            }
+                .unwrap_or(&no_file);
             match k {
                 Some(KIND_FILE) => {
                     known.files.insert(
-                        file.clone(),
+                        file.to_string(),
                         FileState {
                             size: size.first(doc).unwrap_or(0),
                             mtime: mtime.first(doc).unwrap_or(0),
@@ -555,23 +615,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     );
                 }
                 Some(KIND_ARTICLE) => {
-                    id.clear();
-                    if let Some(ids) = &ids {
-                        if let Some(term) = ids
-                            .term_ords(doc)
-                            .next()
-                            .and_then(|o| id_terms.get(o as usize))
-                        {
-                            id.push_str(term);
-                        }
-                    }
-                    let entry = known.by_file.entry(file.clone()).or_default();
+                    let id: Arc<str> = ids
+                        .as_ref()
+                        .and_then(|ids| ids.term_ords(doc).next())
+                        .and_then(|o| id_terms.get(o as usize))
+                        .map_or_else(|| Arc::from(""), |term| Arc::from(term.as_str()));
+                    let entry = known.by_file.entry(Arc::clone(file)).or_default();
                     if let Some(h) = text_hash.first(doc) {
-                        known.hash_owner.insert(h, (file.clone(), id.clone()));
+                        known
+                            .hash_owner
+                            .insert(h, (Arc::clone(file), Arc::clone(&id)));
                         entry.0.push(h);
                     }
-                    known.id_owner.insert(id.clone(), file.clone());
-                    entry.1.push(id.clone());
+                    known.id_owner.insert(Arc::clone(&id), Arc::clone(file));
+                    entry.1.push(id);
                 }
                 _ => {}
             }
@@ -613,7 +670,7 @@ fn load(file: &SourceFile, why: Work, opts: &IndexOptions) -> Loaded {
             }
         }
     };
-    let hash = content_hash(&bytes);
+    let hash = ingest::content_hash(&bytes);
     // Touched, not changed: the same bytes need no parsing or analysis;
     // `apply` only renews the file's record.
     if matches!(why, Work::Changed(old) if old.hash == hash) {
@@ -660,11 +717,6 @@ fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepare
     }
 }
 
-fn content_hash(bytes: &[u8]) -> u64 {
-    let digest = blake3::hash(bytes);
-    u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"))
-}
-
 /// Hash of an article's text with white space normalised: the identity used
 /// to find exact duplicates across files and formats.
 fn text_hash(article: &Article) -> u64 {
@@ -685,180 +737,353 @@ fn text_hash(article: &Article) -> u64 {
     )
 }
 
+/// Where files go: the writer, and what the run knows and reports.
+struct Out<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    known: &'a mut Known,
+    report: &'a mut Report,
+    shown: &'a Shown<'a>,
+}
+
+/// A file as the index names it (its key) and as the report shows it.
+type Named<'a> = (&'a SourceFile, &'a str, &'a str);
+
 /// Applies one loaded file to the index; returns the number of documents
 /// written (0 when the index needs no change for it).
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    known: &mut Known,
-    report: &mut Report,
-    shown: &Shown<'_>,
-    file: &SourceFile,
-    key: &str,
-    display: &str,
-    why: Work,
-    loaded: Loaded,
-) -> usize {
+fn apply(out: &mut Out<'_>, named: Named<'_>, why: Work, loaded: Loaded) -> usize {
     // A touched file: same content, new mtime. Only its record changes.
     if let Work::Changed(old) = why {
         if loaded.outcome.is_ok() && old.hash == loaded.hash {
-            writer.delete_term(Term::from_field_text(fields.file_record, key));
-            let state = FileState {
-                size: file.size,
-                mtime: file.mtime_ns,
-                ..old
-            };
-            add_file_record(writer, fields, key, display, &state, "ok");
-            known.files.insert(key.to_string(), state);
-            report.files_touched += 1;
-            report.files_unchanged += 1;
-            return 1;
+            return touched(out, named, old);
         }
     }
-    let old = match why {
-        Work::New => None,
-        Work::Changed(old) | Work::Retry(old) => Some(old),
-        Work::Recheck => known.files.get(key).copied(),
-    };
-    // A recheck reads an unchanged file again: what it said the first time
-    // (warnings, duplicates) is not news.
-    let recheck = why == Work::Recheck;
     let (prepared, warnings) = match loaded.outcome {
         Ok(ok) => ok,
-        Err(skip) => {
-            return skip_file(
-                writer,
-                fields,
-                known,
-                report,
-                (file, key, display),
-                why,
-                loaded.hash,
-                skip,
-            )
-        }
+        Err(skip) => return skip_file(out, named, why, loaded.hash, skip),
     };
-    if !recheck {
-        for w in warnings {
-            report.warnings.push((display.to_string(), w));
+    let mut file = FileWrite::new(out.known, named, why, prepared.len() > 1);
+    file.warn(out, warnings);
+    for p in prepared {
+        file.add(out, p);
+    }
+    file.finish(out, loaded.hash)
+}
+
+/// Renews the record of a file whose content did not change; returns the
+/// number of documents written.
+fn touched(out: &mut Out<'_>, (file, key, display): Named<'_>, old: FileState) -> usize {
+    out.writer
+        .delete_term(Term::from_field_text(out.fields.file_record, key));
+    let state = FileState {
+        size: file.size,
+        mtime: file.mtime_ns,
+        ..old
+    };
+    add_file_record(out.writer, out.fields, key, display, &state, "ok");
+    out.known.files.insert(key.to_string(), state);
+    out.report.files_touched += 1;
+    out.report.files_unchanged += 1;
+    1
+}
+
+/// Reads a dump article by article ([`ingest::dump`]) into the index:
+/// batches of articles bounded by the budget, each parsed and analysed on
+/// every core, then added to the writer; returns the number of documents
+/// written. Nothing is committed here: the caller commits between files.
+fn read_dump(
+    out: &mut Out<'_>,
+    pool: &rayon::ThreadPool,
+    opts: &IndexOptions,
+    budget: Budget,
+    named: Named<'_>,
+    why: Work,
+) -> usize {
+    let (source, _, _) = named;
+    // A changed mtime: the same content needs no reading, only its record.
+    if let Work::Changed(old) = why {
+        match ingest::file_hash(&source.path) {
+            Ok(hash) if hash == old.hash => return touched(out, named, old),
+            Ok(_) => {}
+            Err(skip) => return skip_file(out, named, why, 0, skip),
         }
     }
-    if prepared.is_empty() {
-        return skip_file(
-            writer,
-            fields,
-            known,
-            report,
-            (file, key, display),
+    // Every article of a dump is numbered (`file#N`), however many it has.
+    let mut file = FileWrite::new(out.known, named, why, true);
+    let default_lang = opts.default_lang;
+    let read = ingest::dump::read(
+        &source.path,
+        opts.max_file_bytes,
+        budget.batch,
+        &mut |items| {
+            let parsed: Vec<(Vec<Prepared>, Vec<Warning>)> = pool.install(|| {
+                items
+                    .into_par_iter()
+                    .map(|item| {
+                        let line = item.line;
+                        // A parser bug costs one article, never the run.
+                        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            ingest::dump::parse(item)
+                        }))
+                        .unwrap_or_else(|_| ingest::Parsed {
+                            articles: Vec::new(),
+                            warnings: vec![Warning {
+                                line: Some(line),
+                                message: "internal error in the parser (please report this file)"
+                                    .into(),
+                            }],
+                        });
+                        let prepared = parsed
+                            .articles
+                            .into_iter()
+                            .filter(|a| !a.is_empty())
+                            .map(|a| prepare(a, default_lang))
+                            .collect();
+                        (prepared, parsed.warnings)
+                    })
+                    .collect()
+            });
+            for (prepared, warnings) in parsed {
+                file.warn(out, warnings);
+                for p in prepared {
+                    file.add(out, p);
+                }
+            }
+        },
+    );
+    match read {
+        Ok(end) => {
+            file.warn(out, end.warnings);
+            file.finish(out, end.hash)
+        }
+        Err(skip) => file.fail(out, skip),
+    }
+}
+
+/// One file's articles on their way into the writer, one at a time: what
+/// the file had in the index, and what it gets. The file's old documents
+/// go at its first article, so that a file that turns out to have none is
+/// left out as a whole ([`skip_file`]).
+struct FileWrite<'f> {
+    file: &'f SourceFile,
+    key: Arc<str>,
+    display: &'f str,
+    why: Work,
+    /// The file's record before this run, if it had one.
+    old: Option<FileState>,
+    /// Read again though unchanged: what it says is not news.
+    recheck: bool,
+    /// Number articles `file#N` (a file with several).
+    many: bool,
+    /// The old documents are deleted (at the first article).
+    started: bool,
+    /// The texts the file had in the index: those it adds again are not new.
+    before: HashSet<u64>,
+    /// Articles seen, duplicates included.
+    seen: usize,
+    added: u64,
+    fresh: u64,
+    duplicates: u64,
+    hashes: Vec<u64>,
+    ids: Vec<Arc<str>>,
+    languages: BTreeMap<String, usize>,
+    found: Vec<Duplicate>,
+}
+
+impl<'f> FileWrite<'f> {
+    fn new(known: &Known, (file, key, display): Named<'f>, why: Work, many: bool) -> Self {
+        let old = match why {
+            Work::New => None,
+            Work::Changed(old) | Work::Retry(old) => Some(old),
+            Work::Recheck => known.files.get(key).copied(),
+        };
+        FileWrite {
+            file,
+            key: Arc::from(key),
+            display,
             why,
-            loaded.hash,
-            Skip::Empty,
-        );
-    }
-    // The texts the file had in the index: those it adds again are not new.
-    let before: HashSet<u64> = if recheck {
-        known
-            .by_file
-            .get(key)
-            .map(|(hashes, _)| hashes.iter().copied().collect())
-            .unwrap_or_default()
-    } else {
-        HashSet::default()
-    };
-    if old.is_some() {
-        writer.delete_term(Term::from_field_text(fields.file, key));
-        known.forget_file(key);
+            old,
+            recheck: why == Work::Recheck,
+            many,
+            started: false,
+            before: HashSet::default(),
+            seen: 0,
+            added: 0,
+            fresh: 0,
+            duplicates: 0,
+            hashes: Vec::new(),
+            ids: Vec::new(),
+            languages: BTreeMap::new(),
+            found: Vec::new(),
+        }
     }
 
-    let many = prepared.len() > 1;
-    let mut added = 0u64;
-    let mut fresh = 0u64;
-    let mut duplicates = 0u64;
-    let mut hashes = Vec::new();
-    let mut ids = Vec::new();
-    for (n, p) in prepared.into_iter().enumerate() {
-        let label = p
-            .article
-            .title
-            .clone()
-            .or_else(|| p.article.id.clone())
-            .unwrap_or_else(|| format!("{}#{}", file.rel, n + 1));
+    fn warn(&self, out: &mut Out<'_>, warnings: Vec<Warning>) {
+        if !self.recheck {
+            for w in warnings {
+                out.report.warnings.push((self.display.to_string(), w));
+            }
+        }
+    }
+
+    /// Removes the file's old documents, before its first new one.
+    fn start(&mut self, out: &mut Out<'_>) {
+        self.started = true;
+        if self.recheck {
+            if let Some((hashes, _)) = out.known.by_file.get(&*self.key) {
+                self.before = hashes.iter().copied().collect();
+            }
+        }
+        if self.old.is_some() {
+            out.writer
+                .delete_term(Term::from_field_text(out.fields.file, &self.key));
+            out.known.forget_file(&self.key);
+        }
+    }
+
+    /// Adds one article, or counts it as a duplicate.
+    fn add(&mut self, out: &mut Out<'_>, p: Prepared) {
+        if !self.started {
+            self.start(out);
+        }
+        self.seen += 1;
+        let n = self.seen;
+        let known = &mut *out.known;
         if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
-            if !recheck {
-                report.duplicates.push(Duplicate {
-                    path: display.to_string(),
+            if !self.recheck {
+                let label = p
+                    .article
+                    .title
+                    .clone()
+                    .or_else(|| p.article.id.clone())
+                    .unwrap_or_else(|| format!("{}#{n}", self.file.rel));
+                self.found.push(Duplicate {
+                    path: self.display.to_string(),
                     article: label,
-                    of: of.clone(),
-                    of_path: shown.path(owner),
+                    of: of.to_string(),
+                    of_path: out.shown.path(owner),
                 });
             }
-            duplicates += 1;
-            continue;
+            self.duplicates += 1;
+            return;
         }
-        let id = unique_id(known, &p.article, &file.rel, n + 1, many);
-        writer
+        let id: Arc<str> = unique_id(known, &p.article, &self.file.rel, n, self.many).into();
+        out.writer
             .add_document(document::to_document(
-                fields,
+                out.fields,
                 Origin {
                     id: &id,
-                    file: key,
-                    path: display,
+                    file: &self.key,
+                    path: self.display,
                 },
                 &p,
             ))
             .expect("the writer accepts documents while open");
         known
             .hash_owner
-            .insert(p.text_hash, (key.to_string(), id.clone()));
-        known.id_owner.insert(id.clone(), key.to_string());
-        hashes.push(p.text_hash);
-        ids.push(id);
-        if !before.contains(&p.text_hash) {
-            *report
+            .insert(p.text_hash, (Arc::clone(&self.key), Arc::clone(&id)));
+        known
+            .id_owner
+            .insert(Arc::clone(&id), Arc::clone(&self.key));
+        self.hashes.push(p.text_hash);
+        self.ids.push(id);
+        if !self.before.contains(&p.text_hash) {
+            *self
                 .languages
                 .entry(p.detection.code().to_string())
                 .or_default() += 1;
-            fresh += 1;
+            self.fresh += 1;
         }
-        added += 1;
+        self.added += 1;
     }
-    known.by_file.insert(key.to_string(), (hashes, ids));
-    report.articles_added += fresh as usize;
-    let kept = added - fresh;
-    report.articles_removed += old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
-    match why {
-        Work::New | Work::Retry(_) => report.files_added += 1,
-        Work::Changed(_) => report.files_updated += 1,
-        // A copy that took the place of an original that went away.
-        Work::Recheck if fresh > 0 => report.files_updated += 1,
-        Work::Recheck => report.files_unchanged += 1,
+
+    /// Records the file once all its articles are in; returns the number of
+    /// documents written.
+    fn finish(self, out: &mut Out<'_>, hash: u64) -> usize {
+        if self.seen == 0 {
+            return self.fail(out, Skip::Empty);
+        }
+        let key = self.key.to_string();
+        out.known
+            .by_file
+            .insert(Arc::clone(&self.key), (self.hashes, self.ids));
+        let report = &mut *out.report;
+        report.articles_added += self.fresh as usize;
+        report.duplicates.extend(self.found);
+        for (code, n) in self.languages {
+            *report.languages.entry(code).or_default() += n;
+        }
+        let kept = self.added - self.fresh;
+        report.articles_removed += self.old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
+        match self.why {
+            Work::New | Work::Retry(_) => report.files_added += 1,
+            Work::Changed(_) => report.files_updated += 1,
+            // A copy that took the place of an original that went away.
+            Work::Recheck if self.fresh > 0 => report.files_updated += 1,
+            Work::Recheck => report.files_unchanged += 1,
+        }
+        let state = FileState {
+            size: self.file.size,
+            mtime: self.file.mtime_ns,
+            hash,
+            articles: self.added,
+            duplicates: self.duplicates,
+        };
+        add_file_record(out.writer, out.fields, &key, self.display, &state, "ok");
+        out.known.files.insert(key, state);
+        self.added as usize + 1
     }
-    let state = FileState {
-        size: file.size,
-        mtime: file.mtime_ns,
-        hash: loaded.hash,
-        articles: added,
-        duplicates,
-    };
-    add_file_record(writer, fields, key, display, &state, "ok");
-    known.files.insert(key.to_string(), state);
-    added as usize + 1
+
+    /// Leaves the file out after all, taking back what was added of it;
+    /// returns the number of documents written.
+    fn fail(self, out: &mut Out<'_>, skip: Skip) -> usize {
+        let named = (self.file, &*self.key, self.display);
+        if !self.started {
+            return skip_file(out, named, self.why, 0, skip);
+        }
+        // Deleting the file's documents takes back those added in this
+        // run too (tantivy deletes what was added before the delete).
+        out.writer
+            .delete_term(Term::from_field_text(out.fields.file, &self.key));
+        out.known.forget_file(&self.key);
+        if let Some(old) = self.old {
+            out.report.articles_removed += old.articles as usize;
+        }
+        record_skip(out, named, 0, skip);
+        1
+    }
 }
 
 /// Reports a file left out and records it (a record without articles, which
 /// the next run tries again); returns the number of documents written.
-#[allow(clippy::too_many_arguments)]
-fn skip_file(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    known: &mut Known,
-    report: &mut Report,
-    (file, key, display): (&SourceFile, &str, &str),
-    why: Work,
-    hash: u64,
-    skip: Skip,
-) -> usize {
+fn skip_file(out: &mut Out<'_>, named: Named<'_>, why: Work, hash: u64, skip: Skip) -> usize {
+    let (file, key, _) = named;
+    // Skipped again, for the same content: its record stands.
+    let same = FileState {
+        size: file.size,
+        mtime: file.mtime_ns,
+        hash,
+        articles: 0,
+        duplicates: 0,
+    };
+    if why == Work::Retry(same) {
+        out.report.skipped.push((named.2.to_string(), skip));
+        return 0;
+    }
+    if why != Work::New {
+        if let Some(old) = out.known.files.get(key) {
+            out.report.articles_removed += old.articles as usize;
+        }
+        out.writer
+            .delete_term(Term::from_field_text(out.fields.file, key));
+        out.known.forget_file(key);
+    }
+    record_skip(out, named, hash, skip);
+    1
+}
+
+/// Reports a skipped file and adds its record.
+fn record_skip(out: &mut Out<'_>, (file, key, display): Named<'_>, hash: u64, skip: Skip) {
     let state = FileState {
         size: file.size,
         mtime: file.mtime_ns,
@@ -867,21 +1092,9 @@ fn skip_file(
         duplicates: 0,
     };
     let status = skip.to_string();
-    report.skipped.push((display.to_string(), skip));
-    // Skipped again, for the same content: its record stands.
-    if why == Work::Retry(state) {
-        return 0;
-    }
-    if why != Work::New {
-        if let Some(old) = known.files.get(key) {
-            report.articles_removed += old.articles as usize;
-        }
-        writer.delete_term(Term::from_field_text(fields.file, key));
-        known.forget_file(key);
-    }
-    add_file_record(writer, fields, key, display, &state, &status);
-    known.files.insert(key.to_string(), state);
-    1
+    out.report.skipped.push((display.to_string(), skip));
+    add_file_record(out.writer, out.fields, key, display, &state, &status);
+    out.known.files.insert(key.to_string(), state);
 }
 
 /// How the report names a file from its key (absolute and canonical): as
@@ -919,17 +1132,17 @@ fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) 
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| by_path.clone());
-    if !known.id_owner.contains_key(&first) {
+    if !known.id_owner.contains_key(first.as_str()) {
         return first;
     }
-    let base = if known.id_owner.contains_key(&by_path) {
+    let base = if known.id_owner.contains_key(by_path.as_str()) {
         format!("{rel}#{n}")
     } else {
         return by_path;
     };
     (2..)
         .map(|k| format!("{base}~{k}"))
-        .find(|c| !known.id_owner.contains_key(c))
+        .find(|c| !known.id_owner.contains_key(c.as_str()))
         .expect("an unused id exists")
 }
 
@@ -966,7 +1179,8 @@ mod tests {
         const MB: u64 = 1024 * 1024;
         let sizes = [30 * MB, 30 * MB, 30 * MB, 30 * MB, 30 * MB, 200 * MB]
             .into_iter()
-            .chain(std::iter::repeat_n(1024, 600));
+            .chain(std::iter::repeat_n(1024, 600))
+            .chain([5 * MB, 5 * MB, 100 * MB, 5 * MB]);
         let files: Vec<SourceFile> = sizes
             .enumerate()
             .map(|(i, size)| SourceFile {
@@ -977,11 +1191,14 @@ mod tests {
             })
             .collect();
         let work: Vec<(&SourceFile, Work)> = files.iter().map(|f| (f, Work::New)).collect();
-        let lens: Vec<usize> = batches(&work).map(<[_]>::len).collect();
+        // f608, 100 MB, is a dump read article by article.
+        let streamed = |f: &SourceFile| f.rel == "f608";
+        let lens: Vec<usize> = batches(&work, 64 * MB, &streamed).map(<[_]>::len).collect();
         // Two 30 MB files fit in 64 MiB, a third does not; a file larger
-        // than the limit is a batch of its own; small files go 256 at once.
-        assert_eq!(lens, [2, 2, 1, 1, 256, 256, 88]);
-        let rels: Vec<&str> = batches(&work)
+        // than the limit is a batch of its own; small files go 256 at once,
+        // and a dump goes alone.
+        assert_eq!(lens, [2, 2, 1, 1, 256, 256, 90, 1, 1]);
+        let rels: Vec<&str> = batches(&work, 64 * MB, &streamed)
             .flatten()
             .map(|(f, _)| f.rel.as_str())
             .collect();
@@ -989,7 +1206,19 @@ mod tests {
             rels,
             files.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>()
         );
-        assert_eq!(batches(&[]).count(), 0);
+        assert_eq!(batches(&[], 64 * MB, &streamed).count(), 0);
+    }
+
+    #[test]
+    fn the_budget_leaves_the_writer_what_batches_do_not_take() {
+        const MB: usize = 1024 * 1024;
+        let budget = Budget::of(DEFAULT_MEMORY_BYTES);
+        assert_eq!(budget.batch, DEFAULT_MEMORY_BYTES / BATCH_SHARE);
+        assert_eq!(
+            budget.writer + BATCH_COPIES * budget.batch,
+            DEFAULT_MEMORY_BYTES
+        );
+        assert_eq!(Budget::of(16 * MB).batch, MB);
     }
 
     #[test]

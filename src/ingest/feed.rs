@@ -3,6 +3,14 @@
 //! feed-rs reads RSS 0.9x/1.0 (RDF)/2.0 and Atom into one model. An `.xml`
 //! file may be anything, so the root element is checked first, and a file
 //! that is not a feed is reported as unsupported rather than as broken.
+//!
+//! Unlike JSON Lines and JSON arrays (see `dump`), a feed is read whole:
+//! feed-rs builds the whole feed at once and has no entry-by-entry reader,
+//! and cutting the XML into entries ourselves would be a second XML parser
+//! beside it. Feeds stay under the size limit of a file (`--max-file-size`),
+//! which also bounds each of their entries; no larger limit is given to
+//! them, since a feed held whole, parsed, takes several times its size and
+//! would break the memory budget. Feeds are rarely over a megabyte.
 
 use feed_rs::model::{Content, Entry, Feed, Text};
 

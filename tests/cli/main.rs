@@ -5,6 +5,7 @@ mod analyze;
 mod bad_input;
 #[path = "../common/mod.rs"]
 mod common;
+mod dumps;
 mod formats;
 mod incremental;
 mod quality;
