@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench --bench dumps            # the 108 MB dump, then the 1 GB one
 //! cargo bench --bench dumps -- 108     # only the 108 MB dump
+//! cargo bench --bench dumps -- write   # only write the two dumps
 //! ```
 //!
 //! Writes, once, into `target/bench/dumps/`:
@@ -57,9 +58,10 @@ fn main() {
         size_mb(&small),
         started.elapsed().as_secs_f64()
     );
-    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let write_only = only.iter().any(|o| o == "write");
+    let wanted = |name: &str| only.is_empty() || write_only || only.iter().any(|o| o == name);
     let mut rows = Vec::new();
-    if wanted("108") {
+    if wanted("108") && !write_only {
         rows.push(index(&small, lines, &work.join("108-index")));
     }
     if wanted("1g") {
@@ -71,7 +73,12 @@ fn main() {
             size_mb(&big),
             started.elapsed().as_secs_f64()
         );
-        rows.push(index(&big, big_lines, &work.join("1g-index")));
+        if !write_only {
+            rows.push(index(&big, big_lines, &work.join("1g-index")));
+        }
+    }
+    if write_only {
+        return;
     }
     println!();
     println!("| dump | size | articles indexed / lines | time | peak RSS |");

@@ -2,12 +2,14 @@
 //!
 //! [`schema`] names the fields, [`document`] turns an article into a
 //! document and back, [`store`] opens and creates the index folder,
-//! [`writer`] adds, updates and removes the articles of a folder of files,
+//! [`writer`] adds, updates and removes the articles of a folder of files
+//! (its documents wait for tantivy in a queue bounded in bytes, `queue`),
 //! [`open`] opens an index to search it (building it when there is none),
 //! and [`stats`] counts what the index holds.
 
 pub mod document;
 pub mod open;
+mod queue;
 pub mod schema;
 pub mod stats;
 pub mod store;

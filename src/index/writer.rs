@@ -29,12 +29,13 @@ use std::time::{Duration, Instant};
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
 use tantivy::schema::Term;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::TantivyDocument;
 
 use crate::analysis::dedup;
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
+use crate::index::queue::{Queue, Queued};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
 use crate::index::store::{CommitPayload, Probe, Store};
 use crate::ingest::article::Article;
@@ -355,8 +356,10 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         prefix: &prefix,
         given: &opts.root,
     };
+    let queue = Queue::new(budget.batch);
     let mut out = Out {
         writer: &mut writer,
+        queue: &queue,
         fields: &fields,
         known: &mut known,
         report: &mut report,
@@ -476,6 +479,9 @@ fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
         }
     }
 }
+
+/// tantivy's writer, fed with documents that wait in a [`Queue`].
+type IndexWriter = tantivy::IndexWriter<Queued>;
 
 fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWriter> {
     let threads = threads
@@ -740,6 +746,8 @@ fn text_hash(article: &Article) -> u64 {
 /// Where files go: the writer, and what the run knows and reports.
 struct Out<'a> {
     writer: &'a mut IndexWriter,
+    /// Bounds the documents added but not yet indexed.
+    queue: &'a Queue,
     fields: &'a Fields,
     known: &'a mut Known,
     report: &'a mut Report,
@@ -780,7 +788,7 @@ fn touched(out: &mut Out<'_>, (file, key, display): Named<'_>, old: FileState) -
         mtime: file.mtime_ns,
         ..old
     };
-    add_file_record(out.writer, out.fields, key, display, &state, "ok");
+    add_file_record(out, key, display, &state, "ok");
     out.known.files.insert(key.to_string(), state);
     out.report.files_touched += 1;
     out.report.files_unchanged += 1;
@@ -968,30 +976,32 @@ impl<'f> FileWrite<'f> {
             return;
         }
         let id: Arc<str> = unique_id(known, &p.article, &self.file.rel, n, self.many).into();
+        let doc = document::to_document(
+            out.fields,
+            Origin {
+                id: &id,
+                file: &self.key,
+                path: self.display,
+            },
+            &p,
+        );
+        let (text_hash, lang) = (p.text_hash, p.detection.code());
+        // The article's text now lives in the document: free it before
+        // waiting for room in the queue.
+        drop(p);
         out.writer
-            .add_document(document::to_document(
-                out.fields,
-                Origin {
-                    id: &id,
-                    file: &self.key,
-                    path: self.display,
-                },
-                &p,
-            ))
+            .add_document(out.queue.admit(doc))
             .expect("the writer accepts documents while open");
         known
             .hash_owner
-            .insert(p.text_hash, (Arc::clone(&self.key), Arc::clone(&id)));
+            .insert(text_hash, (Arc::clone(&self.key), Arc::clone(&id)));
         known
             .id_owner
             .insert(Arc::clone(&id), Arc::clone(&self.key));
-        self.hashes.push(p.text_hash);
+        self.hashes.push(text_hash);
         self.ids.push(id);
-        if !self.before.contains(&p.text_hash) {
-            *self
-                .languages
-                .entry(p.detection.code().to_string())
-                .or_default() += 1;
+        if !self.before.contains(&text_hash) {
+            *self.languages.entry(lang.to_string()).or_default() += 1;
             self.fresh += 1;
         }
         self.added += 1;
@@ -1029,7 +1039,7 @@ impl<'f> FileWrite<'f> {
             articles: self.added,
             duplicates: self.duplicates,
         };
-        add_file_record(out.writer, out.fields, &key, self.display, &state, "ok");
+        add_file_record(out, &key, self.display, &state, "ok");
         out.known.files.insert(key, state);
         self.added as usize + 1
     }
@@ -1093,7 +1103,7 @@ fn record_skip(out: &mut Out<'_>, (file, key, display): Named<'_>, hash: u64, sk
     };
     let status = skip.to_string();
     out.report.skipped.push((display.to_string(), skip));
-    add_file_record(out.writer, out.fields, key, display, &state, &status);
+    add_file_record(out, key, display, &state, &status);
     out.known.files.insert(key.to_string(), state);
 }
 
@@ -1146,14 +1156,8 @@ fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) 
         .expect("an unused id exists")
 }
 
-fn add_file_record(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    key: &str,
-    display: &str,
-    state: &FileState,
-    status: &str,
-) {
+fn add_file_record(out: &mut Out<'_>, key: &str, display: &str, state: &FileState, status: &str) {
+    let fields = out.fields;
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.kind, KIND_FILE);
     doc.add_text(fields.file, key);
@@ -1165,8 +1169,8 @@ fn add_file_record(
     doc.add_u64(fields.file_articles, state.articles);
     doc.add_u64(fields.file_duplicates, state.duplicates);
     doc.add_text(fields.file_status, status);
-    writer
-        .add_document(doc)
+    out.writer
+        .add_document(out.queue.admit(doc))
         .expect("the writer accepts documents while open");
 }
 

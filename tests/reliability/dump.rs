@@ -100,9 +100,11 @@ fn dump_ids(fx: &Fixture) -> Option<BTreeSet<String>> {
 
 /// A new version of the dump before each run, each run killed at a
 /// pseudo-random point of its time; after every kill, the index holds one
-/// whole version of the dump (or none before the first commit). Kills go on
-/// until `kills` have landed in a running process, at least half of them
-/// while it had the dump open. Then a last run must give a clean run's ids.
+/// whole version of the dump, an earlier one. Every fourth round, a run
+/// goes to its end first, so that the version in the index moves on. Kills
+/// go on until `kills` have landed in a running process, at least half of
+/// them while it had the dump open. Then a last run must give a clean
+/// run's ids.
 fn kill_inside_a_dump(articles: usize, small_files: usize, kills: usize, seed: u64) {
     let fx = Fixture::new();
     let mut rng = Rng::new(seed);
@@ -110,11 +112,12 @@ fn kill_inside_a_dump(articles: usize, small_files: usize, kills: usize, seed: u
         write_article_file(&fx.path(&format!("docs/notes/n{n:04}.txt")), &mut rng, n);
     }
     let dump = fx.path("docs/big.jsonl");
-    // How long a whole run takes: the window for kills.
+    // A first run to its end: version 0 is in the index, and how long the
+    // run took is the window for kills.
     let mut versions = vec![write_dump(&dump, 0, articles)];
     let started = Instant::now();
     fx.run(&[
-        "index", "docs", "--index", "clean", "--memory", MEMORY_MB, "--quiet",
+        "index", "docs", "--index", "idx", "--memory", MEMORY_MB, "--quiet",
     ])
     .ok();
     let mut window = started.elapsed();
@@ -132,6 +135,14 @@ fn kill_inside_a_dump(articles: usize, small_files: usize, kills: usize, seed: u
         );
         let v = versions.len();
         versions.push(write_dump(&dump, v, articles));
+        if v % 4 == 0 {
+            // Now and then a run to its end: the version in the index moves.
+            fx.run(&[
+                "index", "docs", "--index", "idx", "--memory", MEMORY_MB, "--quiet",
+            ])
+            .ok();
+            versions.push(write_dump(&dump, v + 1, articles));
+        }
         let mut child = spawn_index(&fx);
         let delay = Duration::from_millis(rng.below(window.as_millis().max(50) as u64));
         std::thread::sleep(delay);
@@ -150,18 +161,14 @@ fn kill_inside_a_dump(articles: usize, small_files: usize, kills: usize, seed: u
             // Ended before its kill: kill earlier.
             window = window.mul_f64(0.8);
         }
-        let state = dump_ids(&fx);
-        let whole = match &state {
-            None => "no index yet".to_string(),
-            Some(ids) if ids.is_empty() => "no dump yet".to_string(),
-            Some(ids) => match versions.iter().position(|v| v == ids) {
-                Some(w) => format!("version {w} whole"),
-                None => panic!(
-                    "after kill {made}, the index holds {} articles of the dump, no version of it",
-                    ids.len()
-                ),
-            },
+        let ids = dump_ids(&fx).expect("the index opens after a kill");
+        let Some(w) = versions.iter().position(|v| *v == ids) else {
+            panic!(
+                "after kill {made}, the index holds {} articles of the dump, no whole version of it",
+                ids.len()
+            );
         };
+        let whole = format!("version {w} whole (latest {})", versions.len() - 1);
         eprintln!(
             "kill {made} at {} ms ({}): {whole}",
             delay.as_millis(),
@@ -178,7 +185,6 @@ fn kill_inside_a_dump(articles: usize, small_files: usize, kills: usize, seed: u
     ]);
     run.no_panic();
     run.ok();
-    std::fs::remove_dir_all(fx.path("clean")).unwrap();
     fx.run(&[
         "index", "docs", "--index", "clean", "--memory", MEMORY_MB, "--quiet",
     ])
