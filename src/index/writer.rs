@@ -29,7 +29,9 @@ use std::time::{Duration, Instant};
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
 use tantivy::schema::Term;
-use tantivy::TantivyDocument;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
+use tantivy::index::SegmentId;
+use tantivy::{SegmentMeta, TantivyDocument};
 
 use crate::analysis::dedup;
 use crate::analysis::lang::{self, Language};
@@ -54,11 +56,21 @@ const BATCH_FILES: usize = 256;
 /// The share of `--memory` a batch's text may take: 1/16 (12.5 MB of the
 /// default 200 MB). A batch of whole files, or of a dump's articles, is
 /// read, then parsed and analysed on every core, then handed to the writer.
+/// Its text is held up to four times over (the text read, the articles
+/// parsed from it, the documents queued for the writer, bounded by a
+/// [`Queue`] of one batch): a quarter of the budget.
 const BATCH_SHARE: usize = 16;
-/// How many times over a batch's text is held at its peak: the text read,
-/// the articles parsed from it, and the documents on their way to the
-/// writer. The writer's own budget is what `--memory` leaves.
-const BATCH_COPIES: usize = 4;
+/// The share of `--memory` given to tantivy's writer: half. What batches
+/// and the writer leave (a quarter) is for tantivy's segment flushes, which
+/// briefly need more than their budget, and for what the run keeps per
+/// article (ids and text hashes: about 200 bytes each, 100 MB for half a
+/// million articles).
+const WRITER_SHARE: usize = 2;
+/// Bytes of index per document, roughly, for news articles (measured: 2.3
+/// to 2.5 KB). Merges read their segments through memory maps, which count
+/// in the process's memory: a merge is kept under the writer's budget of
+/// index data, this many bytes a document.
+const INDEX_BYTES_PER_DOC: usize = 2500;
 
 /// How the memory budget (`--memory`) is shared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,15 +80,59 @@ struct Budget {
     /// Bytes of text read per batch. A file larger than this that holds many
     /// articles (a dump) is read article by article.
     batch: usize,
+    /// The most documents merged at once.
+    merge_docs: u64,
 }
 
 impl Budget {
     fn of(memory: usize) -> Budget {
-        let batch = (memory / BATCH_SHARE).max(1);
+        let writer = memory / WRITER_SHARE;
         Budget {
-            writer: memory - batch * BATCH_COPIES,
-            batch,
+            writer,
+            batch: (memory / BATCH_SHARE).max(1),
+            merge_docs: (writer / INDEX_BYTES_PER_DOC) as u64,
         }
+    }
+}
+
+/// tantivy's merge policy, with each merge cut to at most `max_docs`
+/// documents: a merge of the segments of a whole big index would map them
+/// all into memory at once.
+#[derive(Debug)]
+struct BoundedMerges {
+    inner: LogMergePolicy,
+    max_docs: u64,
+}
+
+impl MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let docs: HashMap<SegmentId, u64> = segments
+            .iter()
+            .map(|s| (s.id(), u64::from(s.num_docs())))
+            .collect();
+        let mut merges = Vec::new();
+        for candidate in self.inner.compute_merge_candidates(segments) {
+            let mut group = Vec::new();
+            let mut total = 0;
+            for id in candidate.0 {
+                let n = docs.get(&id).copied().unwrap_or(0);
+                if total + n > self.max_docs && !group.is_empty() {
+                    if group.len() > 1 {
+                        merges.push(MergeCandidate(std::mem::take(&mut group)));
+                    }
+                    group.clear();
+                    total = 0;
+                }
+                if n <= self.max_docs {
+                    group.push(id);
+                    total += n;
+                }
+            }
+            if group.len() > 1 {
+                merges.push(MergeCandidate(group));
+            }
+        }
+        merges
     }
 }
 
@@ -199,8 +255,12 @@ struct Known {
     hash_owner: HashMap<u64, (Arc<str>, Arc<str>)>,
     /// Article id → file key.
     id_owner: HashMap<Arc<str>, Arc<str>>,
-    by_file: HashMap<Arc<str>, (Vec<u64>, Vec<Arc<str>>)>,
+    /// File key → the text hashes and ids of its articles.
+    by_file: HashMap<Arc<str>, FileArticles>,
 }
+
+/// The text hashes and the ids of one file's articles.
+type FileArticles = (Vec<u64>, Vec<Arc<str>>);
 
 impl Known {
     fn forget_file(&mut self, file: &str) {
@@ -273,7 +333,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     // file records and our taking the lock, and every file it had just
     // indexed would be indexed again: each of its articles twice.
     let budget = Budget::of(opts.memory_bytes);
-    let mut writer = make_writer(&store, budget.writer, threads)?;
+    let mut writer = make_writer(&store, budget, threads)?;
     let reader = store.index.reader()?;
     let searcher = reader.searcher();
     let mut known = Known::default();
@@ -483,7 +543,8 @@ fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
 /// tantivy's writer, fed with documents that wait in a [`Queue`].
 type IndexWriter = tantivy::IndexWriter<Queued>;
 
-fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWriter> {
+fn make_writer(store: &Store, budget: Budget, threads: usize) -> Result<IndexWriter> {
+    let (memory, merge_docs) = (budget.writer, budget.merge_docs);
     let threads = threads
         .clamp(1, 8)
         .min((memory / MIN_MEMORY_PER_THREAD).max(1));
@@ -495,6 +556,10 @@ fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWrit
         }
         Err(e) => return Err(e.into()),
     };
+    writer.set_merge_policy(Box::new(BoundedMerges {
+        inner: LogMergePolicy::default(),
+        max_docs: merge_docs,
+    }));
     // A run killed before its commit leaves files that no commit uses. One
     // of them can bear the very name this run is about to write (a deletes
     // file is named after its segment and the operation's number, which
@@ -1214,15 +1279,49 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_leaves_the_writer_what_batches_do_not_take() {
+    fn the_budget_is_shared_between_the_writer_and_the_batches() {
         const MB: usize = 1024 * 1024;
         let budget = Budget::of(DEFAULT_MEMORY_BYTES);
         assert_eq!(budget.batch, DEFAULT_MEMORY_BYTES / BATCH_SHARE);
+        assert_eq!(budget.writer, DEFAULT_MEMORY_BYTES / WRITER_SHARE);
+        // Batches four times over, and a quarter left for flushes and the
+        // run's bookkeeping.
         assert_eq!(
-            budget.writer + BATCH_COPIES * budget.batch,
-            DEFAULT_MEMORY_BYTES
+            budget.writer + 4 * budget.batch,
+            DEFAULT_MEMORY_BYTES * 3 / 4
         );
+        assert_eq!(budget.merge_docs, 41_943);
         assert_eq!(Budget::of(16 * MB).batch, MB);
+    }
+
+    #[test]
+    fn merges_are_cut_to_the_most_documents_merged_at_once() {
+        let schema = tantivy::schema::Schema::builder().build();
+        let index = tantivy::Index::create_in_ram(schema);
+        // Twelve segments of 10,000 documents, one of 50,000: one level.
+        let metas: Vec<SegmentMeta> = std::iter::repeat_n(10_000, 12)
+            .chain([50_000])
+            .map(|n| index.new_segment_meta(SegmentId::generate_random(), n))
+            .collect();
+        let mut inner = LogMergePolicy::default();
+        inner.set_level_log_size(10.0);
+        let policy = BoundedMerges {
+            inner,
+            max_docs: 35_000,
+        };
+        let sizes: Vec<Vec<u32>> = policy
+            .compute_merge_candidates(&metas)
+            .iter()
+            .map(|c| {
+                c.0.iter()
+                    .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
+                    .collect()
+            })
+            .collect();
+        // Three documents' worth of 10,000 at a time; the 50,000 one alone
+        // is never merged.
+        assert_eq!(sizes.len(), 4, "{sizes:?}");
+        assert!(sizes.iter().all(|s| s.len() == 3 && s.iter().all(|&n| n == 10_000)));
     }
 
     #[test]
