@@ -28,9 +28,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
-use tantivy::schema::Term;
-use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::index::SegmentId;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
+use tantivy::schema::Term;
 use tantivy::{SegmentMeta, TantivyDocument};
 
 use crate::analysis::dedup;
@@ -60,16 +60,16 @@ const BATCH_FILES: usize = 256;
 /// parsed from it, the documents queued for the writer, bounded by a
 /// [`Queue`] of one batch): a quarter of the budget.
 const BATCH_SHARE: usize = 16;
-/// The share of `--memory` given to tantivy's writer: half. What batches
-/// and the writer leave (a quarter) is for tantivy's segment flushes, which
-/// briefly need more than their budget, and for what the run keeps per
-/// article (ids and text hashes: about 200 bytes each, 100 MB for half a
-/// million articles).
-const WRITER_SHARE: usize = 2;
+/// The share of `--memory` given to tantivy's writer: a quarter. What
+/// batches and the writer leave (half) is for tantivy's segment flushes and
+/// merges, which briefly need more than the writer's budget, and for what
+/// the run keeps per article (ids and text hashes: about 200 bytes each,
+/// 100 MB for half a million articles).
+const WRITER_SHARE: usize = 4;
 /// Bytes of index per document, roughly, for news articles (measured: 2.3
 /// to 2.5 KB). Merges read their segments through memory maps, which count
-/// in the process's memory: a merge is kept under the writer's budget of
-/// index data, this many bytes a document.
+/// in the process's memory: a merge is kept under half the budget of index
+/// data, this many bytes a document.
 const INDEX_BYTES_PER_DOC: usize = 2500;
 
 /// How the memory budget (`--memory`) is shared.
@@ -90,7 +90,7 @@ impl Budget {
         Budget {
             writer,
             batch: (memory / BATCH_SHARE).max(1),
-            merge_docs: (writer / INDEX_BYTES_PER_DOC) as u64,
+            merge_docs: (memory / 2 / INDEX_BYTES_PER_DOC) as u64,
         }
     }
 }
@@ -549,7 +549,13 @@ fn make_writer(store: &Store, budget: Budget, threads: usize) -> Result<IndexWri
         .clamp(1, 8)
         .min((memory / MIN_MEMORY_PER_THREAD).max(1));
     let memory = memory.max(threads * MIN_MEMORY_PER_THREAD);
-    let writer = match store.index.writer_with_num_threads(threads, memory) {
+    // One merge at a time: each maps its segments into memory.
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(memory / threads)
+        .num_merge_threads(1)
+        .build();
+    let writer = match store.index.writer_with_options(options) {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(..)) => {
             return Err(Error::Locked(store.path.clone()))
@@ -1284,12 +1290,9 @@ mod tests {
         let budget = Budget::of(DEFAULT_MEMORY_BYTES);
         assert_eq!(budget.batch, DEFAULT_MEMORY_BYTES / BATCH_SHARE);
         assert_eq!(budget.writer, DEFAULT_MEMORY_BYTES / WRITER_SHARE);
-        // Batches four times over, and a quarter left for flushes and the
-        // run's bookkeeping.
-        assert_eq!(
-            budget.writer + 4 * budget.batch,
-            DEFAULT_MEMORY_BYTES * 3 / 4
-        );
+        // Batches four times over, and half left for flushes, merges and
+        // the run's bookkeeping.
+        assert_eq!(budget.writer + 4 * budget.batch, DEFAULT_MEMORY_BYTES / 2);
         assert_eq!(budget.merge_docs, 41_943);
         assert_eq!(Budget::of(16 * MB).batch, MB);
     }
@@ -1321,7 +1324,9 @@ mod tests {
         // Three documents' worth of 10,000 at a time; the 50,000 one alone
         // is never merged.
         assert_eq!(sizes.len(), 4, "{sizes:?}");
-        assert!(sizes.iter().all(|s| s.len() == 3 && s.iter().all(|&n| n == 10_000)));
+        assert!(sizes
+            .iter()
+            .all(|s| s.len() == 3 && s.iter().all(|&n| n == 10_000)));
     }
 
     #[test]
