@@ -251,8 +251,9 @@ impl FileState {
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
-    /// Text hash → (file key, article id).
-    hash_owner: HashMap<u64, (Arc<str>, Arc<str>)>,
+    /// Text hash → the id of the article that has it (whose file is in
+    /// `id_owner`: ids are unique).
+    hash_owner: HashMap<u64, Arc<str>>,
     /// Article id → file key.
     id_owner: HashMap<Arc<str>, Arc<str>>,
     /// File key → the text hashes and ids of its articles.
@@ -266,7 +267,11 @@ impl Known {
     fn forget_file(&mut self, file: &str) {
         if let Some((hashes, ids)) = self.by_file.remove(file) {
             for h in hashes {
-                if self.hash_owner.get(&h).is_some_and(|(f, _)| &**f == file) {
+                let owned = self
+                    .hash_owner
+                    .get(&h)
+                    .is_some_and(|id| self.id_owner.get(id).is_some_and(|f| &**f == file));
+                if owned {
                     self.hash_owner.remove(&h);
                 }
             }
@@ -699,9 +704,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                         .map_or_else(|| Arc::from(""), |term| Arc::from(term.as_str()));
                     let entry = known.by_file.entry(Arc::clone(file)).or_default();
                     if let Some(h) = text_hash.first(doc) {
-                        known
-                            .hash_owner
-                            .insert(h, (Arc::clone(file), Arc::clone(&id)));
+                        known.hash_owner.insert(h, Arc::clone(&id));
                         entry.0.push(h);
                     }
                     known.id_owner.insert(Arc::clone(&id), Arc::clone(file));
@@ -1028,7 +1031,8 @@ impl<'f> FileWrite<'f> {
         self.seen += 1;
         let n = self.seen;
         let known = &mut *out.known;
-        if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
+        if let Some(of) = known.hash_owner.get(&p.text_hash) {
+            let owner = known.id_owner.get(of).map_or("", |f| &**f);
             if !self.recheck {
                 let label = p
                     .article
@@ -1063,9 +1067,7 @@ impl<'f> FileWrite<'f> {
         out.writer
             .add_document(out.queue.admit(doc))
             .expect("the writer accepts documents while open");
-        known
-            .hash_owner
-            .insert(text_hash, (Arc::clone(&self.key), Arc::clone(&id)));
+        known.hash_owner.insert(text_hash, Arc::clone(&id));
         known
             .id_owner
             .insert(Arc::clone(&id), Arc::clone(&self.key));
