@@ -81,6 +81,18 @@ pub enum Error {
     /// A language code that veille does not know.
     #[error("unknown language {0:?}")]
     UnknownLanguage(String),
+    /// The configuration file is not valid TOML, or holds a value veille
+    /// does not accept; `line` is where, when known.
+    #[error(
+        "{}{}: {message}",
+        path.display(),
+        line.map(|n| format!(": line {n}")).unwrap_or_default()
+    )]
+    Config {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
     /// A web origin allowed to make cross-origin requests is malformed.
     #[error("{0:?} is not an origin (expected e.g. https://example.org or *)")]
     BadOrigin(String),
@@ -97,6 +109,14 @@ pub enum Error {
         path: PathBuf,
         #[source]
         source: notify_debouncer_full::notify::Error,
+    },
+    /// A bad line of a vocabulary of cross-language search (a glossary, or
+    /// a file of `data/translate/`).
+    #[error("{}: line {line}: {message}", path.display())]
+    Vocabulary {
+        path: PathBuf,
+        line: usize,
+        message: String,
     },
     /// A malformed line of an evaluation input.
     #[error(transparent)]

@@ -12,9 +12,11 @@
 //!   query and cuts snippets, and [`render`] prints the answers.
 //!
 //! The outer layers use both: [`server`] (the daemon), [`export`] and
-//! [`eval`].
+//! [`eval`]; [`config`] reads the configuration file that the command line
+//! and the daemon share.
 
 pub mod analysis;
+pub mod config;
 pub mod error;
 pub mod eval;
 pub mod export;

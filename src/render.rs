@@ -13,7 +13,8 @@ use crate::index::stats::Stats;
 use crate::index::writer::{Duplicate, Report};
 use crate::ingest::Skip;
 use crate::search::snippet::Snippet;
-use crate::search::{Hit, Results};
+use crate::search::translate;
+use crate::search::{Hit, Results, Similar};
 
 /// ANSI styles used on a terminal.
 mod style {
@@ -55,8 +56,43 @@ pub struct JsonHit<'a> {
     pub url: Option<&'a str>,
     pub path: &'a str,
     pub snippets: Vec<JsonSnippet<'a>>,
-    /// Ids of near-duplicate articles grouped under this one (empty with `--all`).
-    pub similar: &'a [String],
+    /// Ids of the other records grouped under this one, exact copies and
+    /// near-duplicates (empty with `--all`).
+    pub similar: Vec<&'a str>,
+    /// The same records, in the same order, with where they are.
+    pub also_at: Vec<JsonSimilar<'a>>,
+}
+
+/// A record grouped under a hit, in JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonSimilar<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub date: Option<String>,
+    pub source: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub path: &'a str,
+    /// The same text as the hit's (not only a near-duplicate).
+    pub same_text: bool,
+}
+
+impl<'a> JsonSimilar<'a> {
+    fn new(s: &'a Similar) -> JsonSimilar<'a> {
+        JsonSimilar {
+            id: &s.id,
+            title: s.title.as_deref(),
+            date: s.date.map(rfc3339),
+            source: s.source.as_deref(),
+            url: s.url.as_deref(),
+            path: &s.path,
+            same_text: s.same_text,
+        }
+    }
+}
+
+/// A date as every output writes it: RFC 3339, UTC, to the second.
+fn rfc3339(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A snippet in JSON output.
@@ -76,15 +112,14 @@ impl<'a> JsonHit<'a> {
             id: &hit.id,
             score: hit.score,
             title: hit.title.as_deref(),
-            date: hit
-                .date
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            date: hit.date.map(rfc3339),
             lang: &hit.lang,
             source: hit.source.as_deref(),
             url: hit.url.as_deref(),
             path: &hit.path,
             snippets: hit.snippets.iter().map(JsonSnippet::new).collect(),
-            similar: &hit.similar,
+            similar: hit.similar.iter().map(|s| s.id.as_str()).collect(),
+            also_at: hit.similar.iter().map(JsonSimilar::new).collect(),
         }
     }
 }
@@ -148,6 +183,13 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
     }
     for suggestion in &results.suggestions {
         writeln!(err, "{w}did you mean: {suggestion}{r}")?;
+    }
+    if !results.translated.is_empty() {
+        writeln!(
+            err,
+            "{w}also searched: {}{r}",
+            translate::describe(&results.translated)
+        )?;
     }
     if results.relaxed {
         writeln!(
@@ -225,12 +267,25 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
         if !hit.similar.is_empty() {
             writeln!(
                 out,
-                "     {}{} similar: {}{}",
+                "     {}{} similar:{}",
                 s(style::DIM),
                 hit.similar.len(),
-                hit.similar.join(", "),
                 s(style::RESET)
             )?;
+            // An exact copy is the same story at another place; a
+            // near-duplicate, another version of it.
+            for other in &hit.similar {
+                writeln!(
+                    out,
+                    "       {}{}{}{} · {}{}",
+                    if other.same_text { "also at " } else { "" },
+                    s(style::PATH),
+                    other.location(),
+                    s(style::DIM),
+                    other.id,
+                    s(style::RESET)
+                )?;
+            }
         }
         for snippet in &hit.snippets {
             let mut line = String::new();
@@ -286,9 +341,7 @@ pub fn stats_human(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 
 /// Prints statistics as one JSON object.
 pub fn stats_json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
-    let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-    };
+    let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(rfc3339);
     let value = serde_json::json!({
         "articles": stats.articles,
         "files": stats.files,
@@ -320,7 +373,16 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for d in &report.duplicates {
         writeln!(
             out,
-            "duplicate: {}: {:?} has the same text as {}",
+            "duplicate: {}: {:?} is {} again (same id, same text): indexed once",
+            d.path,
+            d.article,
+            original(d)
+        )?;
+    }
+    for d in &report.same_text {
+        writeln!(
+            out,
+            "same text: {}: {:?} has the same text as {}: both kept, shown as one hit",
             d.path,
             d.article,
             original(d)
@@ -350,8 +412,13 @@ pub fn index_report(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
     writeln!(
         out,
-        "articles: {} added, {} removed, {} in the index{}",
+        "articles: {} added{}, {} removed, {} in the index{}",
         report.articles_added,
+        if report.same_text.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} with the text of another)", report.same_text.len())
+        },
         report.articles_removed,
         report.articles_total,
         if langs.is_empty() {

@@ -315,7 +315,12 @@ pub enum DetectionMethod {
     Declared,
     /// whatlang identified the language reliably.
     Detected,
-    /// Text too short or detection unreliable: the default language applies.
+    /// Text too short or detection unreliable: the language most articles
+    /// of the same file or folder have (decided at indexing, where the
+    /// neighbours are known).
+    Majority,
+    /// Text too short or detection unreliable, and no majority around it:
+    /// the default language applies.
     Fallback,
 }
 

@@ -7,9 +7,9 @@ use clap::Args;
 
 use veille::eval::{self, baseline};
 use veille::index::open::Source;
-use veille::index::store::DEFAULT_INDEX;
 use veille::search::Engine;
 
+use super::settings::{Settings, INDEX_ENV, INDEX_HELP};
 use super::Outcome;
 
 #[derive(Debug, Args)]
@@ -20,9 +20,8 @@ pub struct EvalArgs {
     /// Relevance judgments in TREC qrels format (`query-id 0 doc-id grade`).
     #[arg(long, value_name = "FILE")]
     pub qrels: PathBuf,
-    /// Index folder.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
+    pub index: Option<PathBuf>,
     /// Also measure plain tantivy over these documents (JSON Lines of
     /// `{"id", "title", "text"}`: the documents that were indexed).
     #[arg(long, value_name = "DOCS.jsonl")]
@@ -35,10 +34,13 @@ pub struct EvalArgs {
     /// One JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Search only the words as typed, not also their translations.
+    #[arg(long)]
+    pub no_translate: bool,
 }
 
 /// Runs the evaluation and prints the metrics.
-pub fn run(args: EvalArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: EvalArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     let queries = eval::read_queries(&args.queries)?;
     let qrels = eval::read_qrels(&args.qrels)?;
     // Read the baseline documents before the long part, so that a bad file
@@ -48,14 +50,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Outcome> {
         .as_deref()
         .map(baseline::read_docs)
         .transpose()?;
+    let index = settings.index_or_default(args.index.as_deref())?;
     let engine = super::open_index(
-        Some(&args.index),
+        Some(&index),
         Source::Recorded,
         Engine::open,
         super::show_build,
     )?
     .index;
-    let evaluation = eval::evaluate(&engine, &queries, &qrels, docs.as_deref())?;
+    let evaluation = eval::evaluate(
+        &engine,
+        &queries,
+        &qrels,
+        docs.as_deref(),
+        !args.no_translate,
+    )?;
     if let Some(dir) = &args.runs {
         evaluation.write_runs(dir)?;
     }

@@ -8,9 +8,9 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use veille::export::{self, bulk, jsonl, load_sh, opensearch};
-use veille::index::store::DEFAULT_INDEX;
 use veille::search::Engine;
 
+use super::settings::{Settings, INDEX_ENV, INDEX_HELP};
 use super::Outcome;
 
 #[derive(Debug, Args)]
@@ -34,9 +34,8 @@ pub struct OpenSearchArgs {
     /// (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Index folder to export.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
+    pub index: Option<PathBuf>,
     /// Name of the OpenSearch index.
     #[arg(long, default_value = "veille")]
     pub name: String,
@@ -55,15 +54,20 @@ pub struct JsonlArgs {
     /// File to write (`-`: standard output).
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
-    /// Index folder to export.
-    #[arg(long, default_value = DEFAULT_INDEX)]
-    pub index: PathBuf,
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
+    pub index: Option<PathBuf>,
 }
 
-pub fn run(args: ExportArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: ExportArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     match args.target {
-        Target::Opensearch(args) => run_opensearch(&args),
-        Target::Jsonl(args) => run_jsonl(&args),
+        Target::Opensearch(args) => {
+            let index = settings.index_or_default(args.index.as_deref())?;
+            run_opensearch(&args, &index)
+        }
+        Target::Jsonl(args) => {
+            let index = settings.index_or_default(args.index.as_deref())?;
+            run_jsonl(&args, &index)
+        }
     }
 }
 
@@ -72,9 +76,9 @@ fn open(index: &Path) -> anyhow::Result<Engine> {
     Engine::open(index).with_context(|| format!("opening {}", index.display()))
 }
 
-fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
+fn run_opensearch(args: &OpenSearchArgs, index: &Path) -> anyhow::Result<Outcome> {
     opensearch::check_index_name(&args.name).context("--name")?;
-    let engine = open(&args.index)?;
+    let engine = open(index)?;
     let job = export::OpenSearchExport {
         out: args.out.clone(),
         name: args.name.clone(),
@@ -111,8 +115,8 @@ fn run_opensearch(args: &OpenSearchArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-fn run_jsonl(args: &JsonlArgs) -> anyhow::Result<Outcome> {
-    let engine = open(&args.index)?;
+fn run_jsonl(args: &JsonlArgs, index: &Path) -> anyhow::Result<Outcome> {
+    let engine = open(index)?;
     let to_stdout = args.out.as_os_str() == "-";
     let summary = if to_stdout {
         let stdout = io::stdout();

@@ -1,8 +1,10 @@
 //! The command line: parsing (clap), one runner per command, and the one
 //! place where an outcome becomes the process's exit code.
 //!
-//! Each command has a file of its own with its arguments and its runner.
-//! Runners call the library with typed options, show what it returns, and
+//! Each command has a file of its own with its arguments and its runner;
+//! [`settings`] says where defaults come from (flags, then `VEILLE_INDEX`,
+//! then the configuration file). Runners call the library with typed
+//! options, show what it returns, and
 //! wrap its errors with `anyhow` context; [`main`] prints an error once,
 //! with its causes, and exits 0 on success, 1 for a search that found
 //! nothing, 2 on any error.
@@ -13,10 +15,12 @@ mod export;
 mod index;
 mod search;
 mod serve;
+mod settings;
+mod shell;
 mod stats;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use clap::{Parser, Subcommand};
@@ -24,6 +28,8 @@ use clap::{Parser, Subcommand};
 use veille::index::open::{self, Event, Opened, Source, Why};
 use veille::render;
 use veille::search::Engine;
+
+use settings::Settings;
 
 /// Exit code: success.
 const EXIT_OK: i32 = 0;
@@ -34,8 +40,13 @@ const EXIT_ERROR: i32 = 2;
 
 /// veille: full-text search for tech news, in every language it can read.
 #[derive(Debug, Parser)]
-#[command(name = "veille", version, about, long_about = None)]
+#[command(name = "veille", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    /// Configuration file: default index, watched folder, saved searches
+    /// [default: veille/config.toml in the user's configuration folder,
+    /// e.g. ~/.config/veille/config.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,6 +67,11 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Export the index (OpenSearch settings and bulk files, or JSON Lines).
     Export(export::ExportArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or
+    /// PowerShell.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a folder.
+    Man(shell::ManArgs),
 }
 
 /// How a command that did not fail ended.
@@ -68,14 +84,17 @@ enum Outcome {
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    let settings = Settings::new(cli.config);
     let outcome = match cli.command {
-        Command::Index(args) => index::run(args),
-        Command::Search(args) => search::run(args),
-        Command::Stats(args) => stats::run(args),
+        Command::Index(args) => index::run(args, &settings),
+        Command::Search(args) => search::run(args, &settings),
+        Command::Stats(args) => stats::run(args, &settings),
         Command::Analyze(args) => analyze::run(args),
-        Command::Serve(args) => serve::run(args),
-        Command::Eval(args) => eval::run(args),
-        Command::Export(args) => export::run(args),
+        Command::Serve(args) => serve::run(args, &settings),
+        Command::Eval(args) => eval::run(args, &settings),
+        Command::Export(args) => export::run(args, &settings),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     };
     match outcome {
         Ok(Outcome::Done) => EXIT_OK,
@@ -116,6 +135,21 @@ fn message(err: &anyhow::Error) -> String {
         msg.push_str(&text);
     }
     msg
+}
+
+/// A whole number for a flag: clap reads `-3` as a value rather than as an
+/// unknown flag (with `allow_negative_numbers`), and this says what is
+/// wrong with it.
+fn count<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+    let v = value.trim();
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    match v.parse() {
+        Ok(n) => Ok(n),
+        Err(_) if is_number && v.starts_with('-') => Err("must be 0 or more".into()),
+        Err(_) if is_number => Err(format!("{v} is too large")),
+        Err(_) => Err(format!("expected a whole number, got {value:?}")),
+    }
 }
 
 /// The flag whose value a library error is about. The library speaks of

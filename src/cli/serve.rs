@@ -13,6 +13,7 @@ use veille::index::open::{Event, Source};
 use veille::search::Engine;
 use veille::server::{self, cache, HttpConfig, ServeOptions, WatchOptions};
 
+use super::settings::{Settings, INDEX_ENV, INDEX_HELP};
 use super::Outcome;
 
 /// Environment variable holding the log filter (`tracing` syntax), before
@@ -23,12 +24,12 @@ const DEFAULT_LOG: &str = "info,tantivy=warn";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Index folder (default `index`). When it does not exist it is built
-    /// from the --watch folder, or from `corpus/` for the default index.
-    #[arg(long)]
+    #[arg(long, env = INDEX_ENV, help = INDEX_HELP)]
     pub index: Option<PathBuf>,
     /// Watch this folder and index new, changed and deleted files as they
-    /// land (also catches up with changes made while the daemon was down).
+    /// land (also catches up with changes made while the daemon was down)
+    /// [default: the configuration file's `watch`, if any]. A missing index
+    /// is built from it (the default index without one: from `corpus/`).
     #[arg(long, value_name = "DIR")]
     pub watch: Option<PathBuf>,
     /// Address to listen on, IP:PORT. Loopback by default; port 0 picks a
@@ -40,37 +41,46 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Vec<String>,
     /// Longest a request may take before it is answered 503, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = super::count::<u64>, allow_negative_numbers = true)]
     pub timeout: u64,
     /// Memory for recently answered searches, in MiB; a repeated search is
     /// answered from it until the index changes. 0 turns it off.
-    #[arg(long, value_name = "MIB", default_value_t = cache::DEFAULT_CACHE_MB)]
+    #[arg(long, value_name = "MIB", default_value_t = cache::DEFAULT_CACHE_MB,
+          value_parser = super::count::<u64>, allow_negative_numbers = true)]
     pub cache_mb: u64,
 }
 
 /// Runs the daemon until it is asked to stop; a graceful shutdown is a
 /// success.
-pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: ServeArgs, settings: &Settings) -> anyhow::Result<Outcome> {
     init_logging();
     if args.timeout == 0 {
         bail!("--timeout: at least 1 second");
     }
     // Arguments are checked before an index is built for them.
     let http = HttpConfig::new(Duration::from_secs(args.timeout), &args.cors)?;
-    let opened = match &args.watch {
+    let index = settings.index(args.index.as_deref())?;
+    let watch = settings.watch(args.watch.as_deref())?;
+    let saved = settings.config()?.saved.clone();
+    let opened = match &watch {
         Some(dir) => {
             if !dir.is_dir() {
-                bail!("--watch: {} is not a directory", dir.display());
+                let from = match (&args.watch, &settings.config()?.path) {
+                    (None, Some(file)) => format!("{}: watch", file.display()),
+                    _ => "--watch".to_string(),
+                };
+                bail!("{from}: {} is not a directory", dir.display());
             }
             super::open_index(
-                args.index.as_deref(),
+                index.as_deref(),
                 Source::Folder(dir),
                 Engine::open,
                 log_build,
             )?
         }
         None => super::open_index(
-            args.index.as_deref(),
+            index.as_deref(),
             Source::Recorded,
             Engine::open,
             super::show_build,
@@ -81,7 +91,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         addr: args.addr,
         http,
         cache_mb: args.cache_mb,
-        watch: args.watch.map(|dir| WatchOptions {
+        saved,
+        watch: watch.map(|dir| WatchOptions {
             dir,
             // An index just built from the folder is up to date with it.
             catch_up: !opened.built,

@@ -174,13 +174,15 @@ impl Evaluation {
     }
 }
 
-/// Runs every query that has a relevant document through veille and, when
-/// `docs` are given, through both plain-tantivy baselines.
+/// Runs every query that has a relevant document through veille (also
+/// searching translations when `translate`) and, when `docs` are given,
+/// through both plain-tantivy baselines.
 pub fn evaluate(
     engine: &Engine,
     queries: &[Query],
     qrels: &Qrels,
     docs: Option<&[baseline::Doc]>,
+    translate: bool,
 ) -> Result<Evaluation> {
     let judged: Vec<(&Query, &Judgments)> = queries
         .iter()
@@ -200,6 +202,7 @@ pub fn evaluate(
         // Judgments are per document: a relevant near-duplicate must count
         // where it ranks, not be folded under another hit.
         group: false,
+        translate,
         ..SearchOptions::default()
     };
     let started = Instant::now();

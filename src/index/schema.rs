@@ -19,7 +19,7 @@ use crate::analysis::lang::{self, Language};
 
 /// Version of the on-disk layout; bump it whenever the schema or analysis
 /// changes in a way that old indexes would be misread.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Value of the `kind` field for articles.
 pub const KIND_ARTICLE: u64 = 0;

@@ -256,8 +256,12 @@ fn dir_size(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// A user's glossary of cross-language search, kept beside the index
+/// (see [`crate::search::translate`]).
+pub const GLOSSARY_FILE: &str = "glossary.tsv";
+
 /// Files that may stand in an index folder besides the index itself.
-const KEEP: &[&str] = &[".gitignore"];
+const KEEP: &[&str] = &[".gitignore", GLOSSARY_FILE];
 
 /// tantivy's lock files: never removed, since another process may hold them.
 const LOCK_FILES: &[&str] = &[".tantivy-writer.lock", ".tantivy-meta.lock"];

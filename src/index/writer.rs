@@ -34,12 +34,13 @@ use tantivy::schema::Term;
 use tantivy::{SegmentMeta, TantivyDocument};
 
 use crate::analysis::dedup;
-use crate::analysis::lang::{self, Language};
+use crate::analysis::lang::{self, DetectionMethod, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
+use crate::index::neighbours::{self, Folders, Votes};
 use crate::index::queue::{Queue, Queued};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
-use crate::index::store::{CommitPayload, Probe, Store};
+use crate::index::store::{CommitPayload, Probe, Store, META_FILE};
 use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
 
@@ -175,13 +176,13 @@ impl IndexOptions {
     }
 }
 
-/// An article left out because the same text is already indexed.
+/// An article whose text another record of the index already has.
 #[derive(Debug, Clone)]
 pub struct Duplicate {
-    /// Path of the file holding the duplicate (the folder as given, joined
+    /// Path of the file holding the repeat (the folder as given, joined
     /// with the path inside it, as the walk names files).
     pub path: String,
-    /// Title (or id) of the duplicate article.
+    /// Title (or id) of the repeated article.
     pub article: String,
     /// Id of the article already indexed with the same text.
     pub of: String,
@@ -207,9 +208,15 @@ pub struct Report {
     pub articles_total: u64,
     /// Articles added in this run, per language code.
     pub languages: BTreeMap<String, usize>,
-    /// Duplicate articles found in the files read for a change (a file
-    /// read again only because an original went away reports none again).
+    /// Records seen again, left out: the same id with the same text (one
+    /// item in two snapshots of a feed, a file copied into two folders
+    /// of one dump). Found in the files read for a change (a file read
+    /// again only because an original went away reports none again).
     pub duplicates: Vec<Duplicate>,
+    /// Records indexed whose text another record already has, under
+    /// another id (the same story at two URLs): both are kept, and a
+    /// search shows them as one hit. Reported like `duplicates`.
+    pub same_text: Vec<Duplicate>,
     /// Files left out, with the reason. Tried again at every run;
     /// [`Skip::TooLarge`] holds the size a limit must allow.
     pub skipped: Vec<(String, Skip)>,
@@ -230,6 +237,8 @@ struct FileState {
     mtime: i64,
     hash: u64,
     articles: u64,
+    /// Records of the file left out as repeats of a record of another file
+    /// (see [`Report::duplicates`]).
     duplicates: u64,
 }
 
@@ -243,44 +252,54 @@ impl FileState {
     }
 }
 
-/// What the index knows: file records, and which file owns each article id
-/// and text hash (for uniqueness and duplicate detection).
+/// What the index knows: file records, which file owns each article id
+/// and the text hash of each id (a record seen again is the same id with
+/// the same text), a record holding each text (to report repeated texts),
+/// and the languages of each folder's articles.
 ///
 /// An entry per article: a dump of a million articles makes a million, so
 /// file keys and ids are shared (`Arc<str>`), never copied per entry.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
-    /// Text hash → the id of the article that has it (whose file is in
-    /// `id_owner`: ids are unique).
+    /// Text hash → the id of a record that has it (whose file is in
+    /// `id_owner`: ids are unique). A text held by several records is
+    /// reported as held by one of them; once that one is gone, the others
+    /// are not found here until the next run.
     hash_owner: HashMap<u64, Arc<str>>,
-    /// Article id → file key.
-    id_owner: HashMap<Arc<str>, Arc<str>>,
-    /// File key → the text hashes and ids of its articles.
-    by_file: HashMap<Arc<str>, FileArticles>,
+    /// Article id → its file and text.
+    id_owner: HashMap<Arc<str>, Owner>,
+    /// File key → the ids of its articles.
+    by_file: HashMap<Arc<str>, Vec<Arc<str>>>,
+    folders: Folders,
 }
 
-/// The text hashes and the ids of one file's articles.
-type FileArticles = (Vec<u64>, Vec<Arc<str>>);
+/// The file holding an article (its key) and the hash of its text.
+#[derive(Debug)]
+struct Owner {
+    file: Arc<str>,
+    text_hash: Option<u64>,
+}
 
 impl Known {
+    /// The key of the file holding article `id`.
+    fn file_of(&self, id: &str) -> Option<&str> {
+        self.id_owner.get(id).map(|o| &*o.file)
+    }
+
     fn forget_file(&mut self, file: &str) {
-        if let Some((hashes, ids)) = self.by_file.remove(file) {
-            for h in hashes {
-                let owned = self
-                    .hash_owner
-                    .get(&h)
-                    .is_some_and(|id| self.id_owner.get(id).is_some_and(|f| &**f == file));
-                if owned {
+        for id in self.by_file.remove(file).unwrap_or_default() {
+            let Some(owner) = self.id_owner.get(&id).filter(|o| &*o.file == file) else {
+                continue;
+            };
+            if let Some(h) = owner.text_hash {
+                if self.hash_owner.get(&h).is_some_and(|held| *held == id) {
                     self.hash_owner.remove(&h);
                 }
             }
-            for id in ids {
-                if self.id_owner.get(&id).is_some_and(|f| &**f == file) {
-                    self.id_owner.remove(&id);
-                }
-            }
+            self.id_owner.remove(&id);
         }
+        self.folders.remove_file(file);
         self.files.remove(file);
     }
 }
@@ -446,7 +465,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                 written
             }
             _ => {
-                let loaded: Vec<Loaded> = pool.install(|| {
+                let mut loaded: Vec<Loaded> = pool.install(|| {
                     batch
                         .par_iter()
                         .map(|(file, why)| {
@@ -456,6 +475,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
                         })
                         .collect()
                 });
+                settle_languages(out.known, batch.iter().map(|(f, _)| key_of(f)), &mut loaded);
                 let mut written = 0;
                 for ((file, why), loaded) in batch.iter().zip(loaded) {
                     let key = key_of(file);
@@ -525,13 +545,18 @@ fn batches<'w, 'f>(
 /// Opens the index, creating or rebuilding it when needed; records why in
 /// the report.
 fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
-    if opts.rebuild {
-        report.created = Some("rebuilt on request (--rebuild)".into());
-        return Store::create(&opts.index);
-    }
     match Store::probe(&opts.index) {
-        Probe::Compatible => Store::open(&opts.index),
-        Probe::Missing => {
+        // A rebuild asked for where there is no index yet is a creation:
+        // what a first search says when it builds the default index.
+        _ if opts.rebuild && opts.index.join(META_FILE).exists() => {
+            report.created = Some(format!(
+                "rebuilt {} from scratch, as asked",
+                opts.index.display()
+            ));
+            Store::create(&opts.index)
+        }
+        Probe::Compatible if !opts.rebuild => Store::open(&opts.index),
+        Probe::Compatible | Probe::Missing => {
             report.created = Some(format!("created a new index in {}", opts.index.display()));
             Store::create(&opts.index)
         }
@@ -645,9 +670,11 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 
 /// Reads from the index's fast fields either the file records
 /// (`with_articles` false) or which file owns each article id and text hash
-/// (`with_articles` true). A run with nothing to do needs only the first.
+/// and the languages of each file's articles (`with_articles` true). A run
+/// with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let no_file: Arc<str> = Arc::from("");
+    let mut languages: HashMap<Arc<str>, Vec<&'static Language>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -661,12 +688,20 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let articles = ff.u64("file_articles")?;
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
+        let langs = ff.str("lang")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
         let file_terms: Vec<Arc<str>> = column_terms(&files)?.into_iter().map(Arc::from).collect();
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
+            _ => Vec::new(),
+        };
+        let lang_terms: Vec<Option<&'static Language>> = match (&langs, with_articles) {
+            (Some(langs), true) => column_terms(langs)?
+                .iter()
+                .map(|code| lang::lookup(code))
+                .collect(),
             _ => Vec::new(),
         };
         let alive = segment.alive_bitset();
@@ -702,17 +737,33 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                         .and_then(|ids| ids.term_ords(doc).next())
                         .and_then(|o| id_terms.get(o as usize))
                         .map_or_else(|| Arc::from(""), |term| Arc::from(term.as_str()));
-                    let entry = known.by_file.entry(Arc::clone(file)).or_default();
-                    if let Some(h) = text_hash.first(doc) {
+                    let h = text_hash.first(doc);
+                    if let Some(h) = h {
                         known.hash_owner.insert(h, Arc::clone(&id));
-                        entry.0.push(h);
                     }
-                    known.id_owner.insert(Arc::clone(&id), Arc::clone(file));
-                    entry.1.push(id);
+                    let owner = Owner {
+                        file: Arc::clone(file),
+                        text_hash: h,
+                    };
+                    known.id_owner.insert(Arc::clone(&id), owner);
+                    known.by_file.entry(Arc::clone(file)).or_default().push(id);
+                    if let Some(language) = langs
+                        .as_ref()
+                        .and_then(|l| l.term_ords(doc).next())
+                        .and_then(|o| lang_terms.get(o as usize).copied().flatten())
+                    {
+                        languages
+                            .entry(Arc::clone(file))
+                            .or_default()
+                            .push(language);
+                    }
                 }
                 _ => {}
             }
         }
+    }
+    for (file, languages) in languages {
+        known.folders.set_file(&file, neighbours::count(languages));
     }
     Ok(())
 }
@@ -798,15 +849,25 @@ fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepare
 }
 
 /// Hash of an article's text with white space normalised: the identity used
-/// to find exact duplicates across files and formats.
+/// to find exact copies across files and formats. A text long enough to
+/// be compared ([`dedup::MIN_WORDS`] words) is the story whatever its
+/// title (a site files one story under two headlines); a shorter one is
+/// not without its title (a feed's items can all say "Read more").
 fn text_hash(article: &Article) -> u64 {
     let mut hasher = blake3::Hasher::new();
-    let text = if article.body.trim().is_empty() {
-        article.title.as_deref().unwrap_or("")
+    let body = article.body.split_whitespace();
+    let title = if body.clone().nth(dedup::MIN_WORDS - 1).is_some() {
+        ""
     } else {
-        &article.body
+        article.title.as_deref().unwrap_or("")
     };
-    for word in text.split_whitespace() {
+    for word in title.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    // Between the title and the body: `a b` + `c` is not `a` + `b c`.
+    hasher.update(b"\n");
+    for word in body {
         hasher.update(word.as_bytes());
         hasher.update(b" ");
     }
@@ -872,7 +933,9 @@ fn touched(out: &mut Out<'_>, (file, key, display): Named<'_>, old: FileState) -
 /// Reads a dump article by article ([`ingest::dump`]) into the index:
 /// batches of articles bounded by the budget, each parsed and analysed on
 /// every core, then added to the writer; returns the number of documents
-/// written. Nothing is committed here: the caller commits between files.
+/// written. Articles of undecided language take the dump's majority, as
+/// those of a file read whole take their file's. Nothing is committed
+/// here: the caller commits between files.
 fn read_dump(
     out: &mut Out<'_>,
     pool: &rayon::ThreadPool,
@@ -891,7 +954,7 @@ fn read_dump(
         }
     }
     // Every article of a dump is numbered (`file#N`), however many it has.
-    let mut file = FileWrite::new(out.known, named, why, true);
+    let mut file = FileWrite::new(out.known, named, why, true).holding();
     let default_lang = opts.default_lang;
     let read = ingest::dump::read(
         &source.path,
@@ -931,6 +994,9 @@ fn read_dump(
                     file.add(out, p);
                 }
             }
+            // Articles of undecided language wait for the dump's majority,
+            // up to a batch of them.
+            file.release(out, budget.batch);
         },
     );
     match read {
@@ -946,6 +1012,11 @@ fn read_dump(
 /// the file had in the index, and what it gets. The file's old documents
 /// go at its first article, so that a file that turns out to have none is
 /// left out as a whole ([`skip_file`]).
+///
+/// A dump read in batches ([`FileWrite::holding`]) cannot know its majority
+/// language before its end: its articles of undecided language take their
+/// id, and count as records, as they come, but their documents are held
+/// back until the majority is known ([`FileWrite::release`]).
 struct FileWrite<'f> {
     file: &'f SourceFile,
     key: Arc<str>,
@@ -966,10 +1037,18 @@ struct FileWrite<'f> {
     added: u64,
     fresh: u64,
     duplicates: u64,
-    hashes: Vec<u64>,
     ids: Vec<Arc<str>>,
     languages: BTreeMap<String, usize>,
     found: Vec<Duplicate>,
+    same_text: Vec<Duplicate>,
+    /// The languages of the file's articles, declared or detected.
+    votes: Votes,
+    /// Hold back the documents of articles of undecided language.
+    hold: bool,
+    /// Those held back, with their id and whether they are new.
+    held: Vec<(Arc<str>, Prepared, bool)>,
+    /// Their text's size, in bytes.
+    held_bytes: usize,
 }
 
 impl<'f> FileWrite<'f> {
@@ -993,11 +1072,22 @@ impl<'f> FileWrite<'f> {
             added: 0,
             fresh: 0,
             duplicates: 0,
-            hashes: Vec::new(),
             ids: Vec::new(),
             languages: BTreeMap::new(),
             found: Vec::new(),
+            same_text: Vec::new(),
+            votes: Votes::new(),
+            hold: false,
+            held: Vec::new(),
+            held_bytes: 0,
         }
+    }
+
+    /// A file whose articles come in batches (a dump): those of undecided
+    /// language wait for the file's majority.
+    fn holding(mut self) -> Self {
+        self.hold = true;
+        self
     }
 
     fn warn(&self, out: &mut Out<'_>, warnings: Vec<Warning>) {
@@ -1012,8 +1102,12 @@ impl<'f> FileWrite<'f> {
     fn start(&mut self, out: &mut Out<'_>) {
         self.started = true;
         if self.recheck {
-            if let Some((hashes, _)) = out.known.by_file.get(&*self.key) {
-                self.before = hashes.iter().copied().collect();
+            let known = &*out.known;
+            if let Some(ids) = known.by_file.get(&*self.key) {
+                self.before = ids
+                    .iter()
+                    .filter_map(|id| known.id_owner.get(id).and_then(|o| o.text_hash))
+                    .collect();
             }
         }
         if self.old.is_some() {
@@ -1023,76 +1117,138 @@ impl<'f> FileWrite<'f> {
         }
     }
 
-    /// Adds one article, or counts it as a duplicate.
+    /// Adds one article: a record of its own, unless it is a record seen
+    /// again (its id, its text), which is counted as a duplicate.
     fn add(&mut self, out: &mut Out<'_>, p: Prepared) {
         if !self.started {
             self.start(out);
         }
         self.seen += 1;
         let n = self.seen;
+        neighbours::vote(&mut self.votes, &p);
         let known = &mut *out.known;
-        if let Some(of) = known.hash_owner.get(&p.text_hash) {
-            let owner = known.id_owner.get(of).map_or("", |f| &**f);
+        let file = self.file;
+        let label = || {
+            p.article
+                .title
+                .clone()
+                .or_else(|| p.article.id.clone())
+                .unwrap_or_else(|| format!("{}#{n}", file.rel))
+        };
+        let own_id = own_id(&p.article, &file.rel, n, self.many);
+        // The same record seen again (its id, its text): one record.
+        if let Some(owner) = known
+            .id_owner
+            .get(own_id.as_str())
+            .filter(|o| o.text_hash == Some(p.text_hash))
+        {
             if !self.recheck {
-                let label = p
-                    .article
-                    .title
-                    .clone()
-                    .or_else(|| p.article.id.clone())
-                    .unwrap_or_else(|| format!("{}#{n}", self.file.rel));
                 self.found.push(Duplicate {
                     path: self.display.to_string(),
-                    article: label,
-                    of: of.to_string(),
-                    of_path: out.shown.path(owner),
+                    article: label(),
+                    of: own_id.clone(),
+                    of_path: out.shown.path(&owner.file),
                 });
             }
             self.duplicates += 1;
             return;
         }
-        let id: Arc<str> = unique_id(known, &p.article, &self.file.rel, n, self.many).into();
+        // The same text under another id: a record of its own, which
+        // searches show with the other as one hit.
+        if let Some(of) = known.hash_owner.get(&p.text_hash) {
+            if !self.recheck {
+                let owner = known.file_of(of).unwrap_or(&self.key);
+                self.same_text.push(Duplicate {
+                    path: self.display.to_string(),
+                    article: label(),
+                    of: of.to_string(),
+                    of_path: out.shown.path(owner),
+                });
+            }
+        }
+        let id: Arc<str> = unique_id(known, own_id, &self.file.rel, n, self.many).into();
+        let text_hash = p.text_hash;
+        known
+            .hash_owner
+            .entry(text_hash)
+            .or_insert_with(|| Arc::clone(&id));
+        let owner = Owner {
+            file: Arc::clone(&self.key),
+            text_hash: Some(text_hash),
+        };
+        known.id_owner.insert(Arc::clone(&id), owner);
+        self.ids.push(Arc::clone(&id));
+        let fresh = !self.before.contains(&text_hash);
+        self.fresh += u64::from(fresh);
+        self.added += 1;
+        if self.hold && p.detection.method == DetectionMethod::Fallback {
+            self.held_bytes += text_bytes(&p.article);
+            self.held.push((id, p, fresh));
+        } else {
+            self.write(out, &id, p, fresh);
+        }
+    }
+
+    /// Hands an article's document to the writer.
+    fn write(&mut self, out: &mut Out<'_>, id: &str, p: Prepared, fresh: bool) {
         let doc = document::to_document(
             out.fields,
             Origin {
-                id: &id,
+                id,
                 file: &self.key,
                 path: self.display,
             },
             &p,
         );
-        let (text_hash, lang) = (p.text_hash, p.detection.code());
+        if fresh {
+            let lang = p.detection.code().to_string();
+            *self.languages.entry(lang).or_default() += 1;
+        }
         // The article's text now lives in the document: free it before
         // waiting for room in the queue.
         drop(p);
         out.writer
             .add_document(out.queue.admit(doc))
             .expect("the writer accepts documents while open");
-        known.hash_owner.insert(text_hash, Arc::clone(&id));
-        known
-            .id_owner
-            .insert(Arc::clone(&id), Arc::clone(&self.key));
-        self.hashes.push(text_hash);
-        self.ids.push(id);
-        if !self.before.contains(&text_hash) {
-            *self.languages.entry(lang.to_string()).or_default() += 1;
-            self.fresh += 1;
+    }
+
+    /// Writes the articles held back once they take more than `limit` bytes
+    /// (0: all of them), with the majority language of the articles seen
+    /// so far: at the end of the file, its own. A dump of titles only could
+    /// otherwise hold most of itself.
+    fn release(&mut self, out: &mut Out<'_>, limit: usize) {
+        if self.held.is_empty() || (limit > 0 && self.held_bytes <= limit) {
+            return;
         }
-        self.added += 1;
+        let mut held = std::mem::take(&mut self.held);
+        self.held_bytes = 0;
+        let mut undecided: Vec<Prepared> = Vec::with_capacity(held.len());
+        let mut rest = Vec::with_capacity(held.len());
+        for (id, p, fresh) in held.drain(..) {
+            undecided.push(p);
+            rest.push((id, fresh));
+        }
+        let folder = out.known.folders.majority(&self.key);
+        neighbours::settle_counted(&mut undecided, self.seen, &self.votes, folder);
+        for (p, (id, fresh)) in undecided.into_iter().zip(rest) {
+            self.write(out, &id, p, fresh);
+        }
     }
 
     /// Records the file once all its articles are in; returns the number of
     /// documents written.
-    fn finish(self, out: &mut Out<'_>, hash: u64) -> usize {
+    fn finish(mut self, out: &mut Out<'_>, hash: u64) -> usize {
         if self.seen == 0 {
             return self.fail(out, Skip::Empty);
         }
+        self.release(out, 0);
         let key = self.key.to_string();
-        out.known
-            .by_file
-            .insert(Arc::clone(&self.key), (self.hashes, self.ids));
+        out.known.by_file.insert(Arc::clone(&self.key), self.ids);
+        out.known.folders.set_file(&key, self.votes);
         let report = &mut *out.report;
         report.articles_added += self.fresh as usize;
         report.duplicates.extend(self.found);
+        report.same_text.extend(self.same_text);
         for (code, n) in self.languages {
             *report.languages.entry(code).or_default() += n;
         }
@@ -1125,15 +1281,46 @@ impl<'f> FileWrite<'f> {
             return skip_file(out, named, self.why, 0, skip);
         }
         // Deleting the file's documents takes back those added in this
-        // run too (tantivy deletes what was added before the delete).
+        // run too (tantivy deletes what was added before the delete), and
+        // forgetting its ids those it took.
         out.writer
             .delete_term(Term::from_field_text(out.fields.file, &self.key));
+        out.known.by_file.insert(Arc::clone(&self.key), self.ids);
         out.known.forget_file(&self.key);
         if let Some(old) = self.old {
             out.report.articles_removed += old.articles as usize;
         }
         record_skip(out, named, 0, skip);
         1
+    }
+}
+
+/// The bytes of an article's text (title, lead and body).
+fn text_bytes(article: &Article) -> usize {
+    let title = article.title.as_ref().map_or(0, String::len);
+    let lead = article.lead.as_ref().map_or(0, String::len);
+    title + lead + article.body.len()
+}
+
+/// Gives the articles of a batch of loaded files whose language neither
+/// their source nor detection decided, the language of their feed's or
+/// folder's majority ([`neighbours`]). The folders count the batch's own
+/// files first, so that the files of one folder read together vote
+/// together.
+fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loaded: &mut [Loaded]) {
+    let keys: Vec<String> = keys.collect();
+    for (key, l) in keys.iter().zip(loaded.iter()) {
+        // An empty list is a touched file (its articles stay) or an empty one.
+        if let Ok((prepared, _)) = &l.outcome {
+            if !prepared.is_empty() {
+                known.folders.set_file(key, neighbours::votes(prepared));
+            }
+        }
+    }
+    for (key, l) in keys.iter().zip(loaded.iter_mut()) {
+        if let Ok((prepared, _)) = &mut l.outcome {
+            neighbours::settle(prepared, known.folders.majority(key));
+        }
     }
 }
 
@@ -1199,22 +1386,29 @@ impl Shown<'_> {
     }
 }
 
-/// The article's id: the source's own when it has one and it is free, else
-/// the path (with `#N` for the Nth article of a multi-article file), made
-/// unique if another file already uses it.
-fn unique_id(known: &Known, article: &Article, rel: &str, n: usize, many: bool) -> String {
-    let by_path = if many {
-        format!("{rel}#{n}")
-    } else {
-        rel.to_string()
-    };
-    let first = article
+/// The id an article asks for: the source's own when it has one, else the
+/// path (with `#N` for the Nth article of a multi-article file).
+fn own_id(article: &Article, rel: &str, n: usize, many: bool) -> String {
+    article
         .id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| by_path.clone());
+        .map_or_else(|| by_path(rel, n, many), str::to_string)
+}
+
+fn by_path(rel: &str, n: usize, many: bool) -> String {
+    if many {
+        format!("{rel}#{n}")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// The article's id: its [`own_id`] when it is free, else the path, made
+/// unique if another file already uses it.
+fn unique_id(known: &Known, first: String, rel: &str, n: usize, many: bool) -> String {
+    let by_path = by_path(rel, n, many);
     if !known.id_owner.contains_key(first.as_str()) {
         return first;
     }
@@ -1356,6 +1550,35 @@ mod tests {
         };
         assert_eq!(shown.path(&inside), format!("news{sep}md{sep}a.md"));
         assert_eq!(shown.path(&outside), outside);
+    }
+
+    #[test]
+    fn a_long_text_is_its_story_and_a_short_one_needs_its_title() {
+        let article = |title: &str, body: &str| Article {
+            title: Some(title.into()),
+            body: body.into(),
+            ..Article::default()
+        };
+        let long = "word ".repeat(dedup::MIN_WORDS);
+        let spaced = long.replace(' ', "\n  ");
+        assert_eq!(
+            text_hash(&article("One headline", &long)),
+            text_hash(&article("Another headline", &spaced))
+        );
+        let short = "Read more on our site.";
+        assert_ne!(
+            text_hash(&article("Rust 1.90 is out", short)),
+            text_hash(&article("Cloud outage in Frankfurt", short))
+        );
+        assert_eq!(
+            text_hash(&article("Rust  1.90 is out", short)),
+            text_hash(&article("Rust 1.90 is out ", &format!(" {short}")))
+        );
+        // The title and the body are not one run of words.
+        assert_ne!(
+            text_hash(&article("a b", "c")),
+            text_hash(&article("a", "b c"))
+        );
     }
 
     #[test]

@@ -4,6 +4,12 @@
 //! file may be anything, so the root element is checked first, and a file
 //! that is not a feed is reported as unsupported rather than as broken.
 //!
+//! An entry's language is the one the feed declares for it, else for the
+//! whole feed. feed-rs reads RSS's `<language>` and Atom's `xml:lang` on
+//! the feed and on an entry's content; [`declared_languages`] finds the
+//! other places publishers put it (`xml:lang` on an RSS root or channel or
+//! on an entry itself, Dublin Core's `<dc:language>` in a channel or item).
+//!
 //! Unlike JSON Lines and JSON arrays (see `dump`), a feed is read whole:
 //! feed-rs builds the whole feed at once and has no entry-by-entry reader,
 //! and cutting the XML into entries ourselves would be a second XML parser
@@ -13,6 +19,8 @@
 //! would break the memory budget. Feeds are rarely over a megabyte.
 
 use feed_rs::model::{Content, Entry, Feed, Text};
+use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
 
 use super::fields::{clean, push_tag};
 use super::html::html_to_text;
@@ -34,21 +42,106 @@ pub fn parse(text: &str) -> Result<Parsed, Skip> {
         line: None,
         message: e.to_string(),
     })?;
-    Ok(articles(&feed))
+    let mut declared = declared_languages(&xml);
+    // Entries are matched in order; a count that differs (a document the
+    // two readers see differently) gives up the entries' own.
+    if declared.entries.len() != feed.entries.len() {
+        declared.entries.clear();
+    }
+    Ok(articles(&feed, &declared))
 }
 
 /// Turns the entries of a parsed feed into articles.
-fn articles(feed: &Feed) -> Parsed {
+fn articles(feed: &Feed, declared: &Declared) -> Parsed {
     let mut parsed = Parsed::default();
     let source = feed.title.as_ref().and_then(text_of);
     for (i, entry) in feed.entries.iter().enumerate() {
-        let article = article(entry, feed, source.as_deref());
+        let own = declared.entries.get(i).and_then(Option::as_deref);
+        let lang = [own, entry.language.as_deref()]
+            .into_iter()
+            .chain([feed.language.as_deref(), declared.feed.as_deref()])
+            .flatten()
+            .find_map(clean);
+        let article = article(entry, source.as_deref(), lang);
         parsed.push(article, None, &format!("entry {}", i + 1));
     }
     parsed
 }
 
-fn article(entry: &Entry, feed: &Feed, source: Option<&str>) -> Article {
+/// The languages a feed declares in the places feed-rs does not read.
+#[derive(Debug, Default, PartialEq)]
+struct Declared {
+    /// For the whole feed.
+    feed: Option<String>,
+    /// For each entry or item, in order.
+    entries: Vec<Option<String>>,
+}
+
+/// Reads the `xml:lang` attributes of the feed's root, channel and entries
+/// and the `<language>` elements (`<dc:language>` included) of the channel
+/// and entries. Reading stops at the first error, keeping what it found.
+fn declared_languages(xml: &str) -> Declared {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Declared::default();
+    let mut depth = 0usize;
+    // The depth of the entry being read, if any.
+    let mut entry_depth: Option<usize> = None;
+    let mut in_language = false;
+    loop {
+        let (element, is_start) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::Text(text)) if in_language => {
+                let text = text.xml10_content().trim().to_owned();
+                let slot = match entry_depth {
+                    Some(_) => out.entries.last_mut().expect("an entry is open"),
+                    None => &mut out.feed,
+                };
+                if slot.is_none() && !text.is_empty() {
+                    *slot = Some(text);
+                }
+                continue;
+            }
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                in_language = false;
+                if entry_depth == Some(depth) {
+                    entry_depth = None;
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let xml_lang = element
+            .attributes()
+            .flatten()
+            .find(|a| a.key.into_inner() == "xml:lang")
+            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        match element.local_name().into_inner() {
+            "item" | "entry" if entry_depth.is_none() => {
+                out.entries.push(xml_lang);
+                if is_start {
+                    entry_depth = Some(depth);
+                }
+            }
+            "rss" | "channel" | "feed" | "RDF" if entry_depth.is_none() && out.feed.is_none() => {
+                out.feed = xml_lang;
+            }
+            "language" => in_language = is_start,
+            _ => {}
+        }
+        if is_start {
+            depth += 1;
+        }
+    }
+    out
+}
+
+/// The article of an entry, in the language `lang` the feed declares.
+fn article(entry: &Entry, source: Option<&str>, lang: Option<String>) -> Article {
     let content = entry.content.as_ref().and_then(content_text);
     let summary = entry.summary.as_ref().and_then(text_of);
     let (body, lead) = match content {
@@ -76,11 +169,7 @@ fn article(entry: &Entry, feed: &Feed, source: Option<&str>) -> Article {
         url,
         date: entry.published.or(entry.updated),
         source: source.map(str::to_owned),
-        lang: entry
-            .language
-            .as_deref()
-            .or(feed.language.as_deref())
-            .and_then(clean),
+        lang,
         tags,
     }
 }
@@ -346,6 +435,49 @@ mod tests {
     fn broken_feed_is_a_parse_error() {
         let rss = "<rss version=\"2.0\"><channel><title>T</title><item><title>Un</item></channel>";
         assert!(matches!(parse(rss), Err(Skip::Parse { .. })));
+    }
+
+    #[test]
+    fn languages_declared_where_feed_rs_does_not_look() {
+        let lang = |xml: &str| -> Vec<Option<String>> {
+            let parsed = parse(xml).unwrap();
+            parsed.articles.into_iter().map(|a| a.lang).collect()
+        };
+        let some = |s: &str| Some(s.to_owned());
+        // RSS: xml:lang on the channel, dc:language on an item.
+        let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel xml:lang="fr"><title>T</title>
+    <item><title>Un</title><description>Court.</description></item>
+    <item><title>Two</title><dc:language>en</dc:language></item>
+  </channel></rss>"#;
+        assert_eq!(lang(rss), [some("fr"), some("en")]);
+        // dc:language for the channel; <language> comes first.
+        let dc = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel><title>T</title><dc:language>de</dc:language>
+    <item><title>Eins</title></item></channel></rss>"#;
+        assert_eq!(lang(dc), [some("de")]);
+        let both = dc.replace(
+            "<title>T</title>",
+            "<title>T</title><language>nl</language>",
+        );
+        assert_eq!(lang(&both), [some("nl")]);
+        // Atom: xml:lang on an entry itself, the feed's for the others.
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>T</title><id>urn:t</id><updated>2024-01-01T00:00:00Z</updated>
+  <entry xml:lang="fr"><title>Un</title><id>urn:1</id><updated>2024-01-01T00:00:00Z</updated></entry>
+  <entry><title>Two</title><id>urn:2</id><updated>2024-01-01T00:00:00Z</updated></entry>
+</feed>"#;
+        assert_eq!(lang(atom), [some("fr"), some("en")]);
+        // Nothing declared: nothing made up.
+        let bare = "<rss><channel><title>T</title><item><title>Un</title></item></channel></rss>";
+        assert_eq!(lang(bare), [None]);
+        assert_eq!(
+            declared_languages("<rss xml:lang=' '><channel><item/><item>"),
+            Declared {
+                feed: None,
+                entries: vec![None, None]
+            }
+        );
     }
 
     #[test]

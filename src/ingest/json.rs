@@ -28,7 +28,8 @@ const LEAD: &[&str] = &["heading", "summary", "description", "lead"];
 const URL: &[&str] = &["url", "link"];
 const DATE: &[&str] = &["date", "published", "pubDate", "published_at"];
 const SOURCE: &[&str] = &["source", "site"];
-const LANG: &[&str] = &["lang", "language"];
+/// `inLanguage` is schema.org's name (JSON-LD dumps), `locale` a CMS's.
+const LANG: &[&str] = &["lang", "language", "inLanguage", "locale"];
 const TAGS: &[&str] = &["tags"];
 
 /// Keys under which a wrapper object may hold its list of articles
@@ -297,6 +298,15 @@ mod tests {
                 "item 4: unparsable date 'someday'",
             ]
         );
+    }
+
+    #[test]
+    fn the_language_under_other_names() {
+        let lang = |json: &str| parse_json(json).unwrap().articles[0].lang.clone();
+        let ld = r#"{"headline": "Un", "inLanguage": "fr-FR"}"#;
+        assert_eq!(lang(ld).as_deref(), Some("fr-FR"));
+        let cms = r#"{"title": "Un", "locale": "fr_CA", "lang": " "}"#;
+        assert_eq!(lang(cms).as_deref(), Some("fr_CA"));
     }
 
     #[test]

@@ -7,15 +7,19 @@
 //! [`filters`](super::filters) the restrictions, collects the candidates
 //! (with their count and facets), asks again accepting any word when a short
 //! query found nothing, groups near-duplicates, and reads the page of hits.
+//! Unless told not to, it also searches the query's words as their
+//! translations into the other languages of the index ([`translate`]).
 
 use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
-use tantivy::{IndexReader, Order, ReloadPolicy, Searcher};
+use tantivy::{DocSet, IndexReader, Order, ReloadPolicy, Searcher};
 
 use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
@@ -27,6 +31,7 @@ use crate::search::hits::{self, Hit, ScoredDoc, SnippetShape};
 use crate::search::presence::Presence;
 use crate::search::ranking::QueryBuilder;
 use crate::search::snippet::{self, Highlighter};
+use crate::search::translate::{self, Translated, Vocabulary};
 use crate::search::{grouping, query, suggest};
 
 /// Largest page size accepted.
@@ -59,6 +64,9 @@ pub struct SearchOptions {
     pub facets: bool,
     /// Show one hit per group of near-duplicate articles.
     pub group: bool,
+    /// Also search the query's words as their translations into the
+    /// index's other languages.
+    pub translate: bool,
 }
 
 impl Default for SearchOptions {
@@ -74,6 +82,7 @@ impl Default for SearchOptions {
             fragment_chars: snippet::FRAGMENT_CHARS,
             facets: false,
             group: true,
+            translate: true,
         }
     }
 }
@@ -94,6 +103,8 @@ pub struct Results {
     pub suggestions: Vec<String>,
     /// Counts per language, source and month, when asked for.
     pub facets: Option<Facets>,
+    /// What the query's words were also searched as, in other languages.
+    pub translated: Vec<Translated>,
     #[serde(skip)]
     pub took: Duration,
 }
@@ -102,6 +113,8 @@ pub struct Results {
 pub struct Engine {
     pub store: Store,
     reader: IndexReader,
+    /// The translations searched besides the query's words.
+    vocabulary: Arc<Vocabulary>,
 }
 
 impl Engine {
@@ -127,7 +140,24 @@ impl Engine {
             .reader_builder()
             .reload_policy(policy)
             .try_into()?;
-        Ok(Engine { store, reader })
+        let vocabulary = Vocabulary::for_index(&store.path)?;
+        Ok(Engine {
+            store,
+            reader,
+            vocabulary,
+        })
+    }
+
+    /// Also translates with the glossary at `path` (its terms replace the
+    /// shipped translations of the same terms).
+    pub fn add_glossary(&mut self, path: &Path) -> Result<()> {
+        self.vocabulary = Arc::new(self.vocabulary.with_glossary(path)?);
+        Ok(())
+    }
+
+    /// The translations this engine searches.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// The current searcher (a consistent view of one commit).
@@ -203,11 +233,30 @@ impl Engine {
                 warnings: parsed.warnings,
                 suggestions: Vec::new(),
                 facets: opts.facets.then(Facets::default),
+                translated: Vec::new(),
                 took: started.elapsed(),
             });
         }
 
+        // Translations between two languages of the index, towards one
+        // that is searched.
+        let spans = if opts.translate {
+            let searched: Vec<&str> = languages.iter().map(|l| l.code).collect();
+            let mut held = BTreeSet::new();
+            for code in &present {
+                if holds(&searcher, self.fields(), code)? {
+                    held.insert(code.as_str());
+                }
+            }
+            self.vocabulary.expand(&parsed, &|from, to| {
+                held.contains(from) && searched.contains(&to)
+            })
+        } else {
+            Vec::new()
+        };
+        let translated = translate::translated(&spans);
         let mut builder = QueryBuilder::new(self.fields(), &searcher, &presence, &languages);
+        builder.translate(spans);
         let filters = Filters {
             langs: &wanted,
             sources: &parsed.sources,
@@ -239,8 +288,13 @@ impl Engine {
         };
         // Highlighting is the costly part of a hit; `veille eval` asks for
         // no snippets at all.
-        let mut highlighter = (opts.snippets > 0)
-            .then(|| Highlighter::new(&parsed, &languages, builder.exact_atoms()));
+        let mut highlighter = (opts.snippets > 0).then(|| {
+            let mut h = Highlighter::new(&parsed, &languages, builder.exact_atoms());
+            for t in &translated {
+                h.add_translation(&t.lang, &t.to);
+            }
+            h
+        });
         let page = if opts.group {
             grouping::page(&searcher, &docs, opts.offset, opts.limit)?
         } else {
@@ -270,6 +324,7 @@ impl Engine {
             warnings: parsed.warnings,
             suggestions,
             facets,
+            translated,
             took: started.elapsed(),
         })
     }
@@ -319,4 +374,31 @@ impl Engine {
         let docs = if opts.limit == 0 { Vec::new() } else { docs };
         Ok((total, docs, facets))
     }
+}
+
+/// Whether some article of the index, not a deleted one awaiting a merge,
+/// is in language `code`: [`Presence`] also counts deleted articles, and a
+/// translation must not depend on what an index held before (an index
+/// built incrementally answers like one rebuilt from the same files).
+/// Looks no further than the first live article.
+fn holds(searcher: &Searcher, fields: &Fields, code: &str) -> Result<bool> {
+    let term = tantivy::Term::from_field_text(fields.langs, code);
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.langs)?;
+        let postings = inverted
+            .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(false)
 }

@@ -1,12 +1,23 @@
-//! Near-duplicate grouping: the same story from several sources (or
-//! republished) is shown as one hit, with the ids of the others under it.
+//! Grouping: the same story published more than once is shown as one hit,
+//! with the other records under it.
 //!
-//! Groups are formed among the candidates of a search, by the
-//! fingerprints [`crate::analysis::dedup`] computed at indexing, in rank
-//! order: the best-ranked article of a group stands for it. Paging happens
-//! after grouping, so a search fetches more candidates than it shows
-//! ([`candidates`]).
+//! Two kinds of repeats are grouped, among the candidates of a search and in
+//! rank order (the best-ranked article of a group stands for it):
+//!
+//! - exact copies, the same text under another id (a site that files one
+//!   story under two sections, at two URLs): the text hash computed at
+//!   indexing says so, however short the text. Every copy in the index is
+//!   listed under the hit shown, even one that is not among the candidates;
+//! - near-duplicates, by the fingerprints [`crate::analysis::dedup`]
+//!   computed at indexing (a wire story retitled or updated).
+//!
+//! Paging happens after grouping, so a search fetches more candidates than
+//! it shows ([`candidates`]).
 
+use rustc_hash::FxHashMap as HashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, Searcher};
 
 use crate::analysis::dedup;
@@ -19,6 +30,9 @@ const GROUP_OVERFETCH: usize = 3;
 const GROUP_SLACK: usize = 20;
 /// ... but never more than this many candidates.
 const MAX_CANDIDATES: usize = 2000;
+/// At most this many exact copies are looked up outside the candidates for
+/// one hit (a boilerplate text can be repeated by hundreds of records).
+const MAX_COPIES: usize = 100;
 
 /// How many candidates to fetch to show the hits up to `shown` (offset
 /// plus limit) once grouped.
@@ -26,61 +40,119 @@ pub(crate) fn candidates(shown: usize) -> usize {
     (shown * GROUP_OVERFETCH + GROUP_SLACK).min(MAX_CANDIDATES.max(shown))
 }
 
-/// Groups near-duplicates among the candidates (in rank order) and returns
-/// the page of group representatives, each with the ids of the other
-/// members.
+/// Another record of a hit's group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub addr: DocAddress,
+    /// Its text is the hit's own (not only a near-duplicate of it).
+    pub same_text: bool,
+}
+
+/// What grouping needs to know of a candidate.
+#[derive(Clone, Copy)]
+struct Candidate {
+    text_hash: Option<u64>,
+    fingerprint: dedup::Fingerprint,
+}
+
+/// Groups exact copies and near-duplicates among the candidates (in rank
+/// order) and returns the page of group representatives, each with the
+/// other members of its group.
 pub(crate) fn page(
     searcher: &Searcher,
     docs: &[ScoredDoc],
     offset: usize,
     limit: usize,
-) -> Result<Vec<(ScoredDoc, Vec<String>)>> {
-    let mut items = Vec::with_capacity(docs.len());
-    let mut bytes = Vec::new();
-    // Each segment's column is opened once, not once per candidate.
-    let mut columns = vec![None; searcher.segment_readers().len()];
-    for (i, (_, addr)) in docs.iter().enumerate() {
-        let column = match &columns[addr.segment_ord as usize] {
-            Some(column) => column,
-            None => {
-                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                columns[addr.segment_ord as usize].insert(ff.bytes("fingerprint")?)
-            }
-        };
-        let mut fp = dedup::Fingerprint::NONE;
-        if let Some(col) = column {
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                bytes.clear();
-                col.ord_to_bytes(ord, &mut bytes)
-                    .map_err(tantivy::TantivyError::from)?;
-                fp = dedup::Fingerprint::from_bytes(&bytes);
-            }
+) -> Result<Vec<(ScoredDoc, Vec<Member>)>> {
+    let candidates = read_candidates(searcher, docs)?;
+    // Exact copies first: each text stands once, by its best-ranked record.
+    let mut first_of_text: HashMap<u64, usize> = HashMap::default();
+    let mut copies: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
+    let mut texts = Vec::with_capacity(docs.len());
+    for (i, c) in candidates.iter().enumerate() {
+        match c.text_hash.map(|h| *first_of_text.entry(h).or_insert(i)) {
+            Some(first) if first != i => copies[first].push(i),
+            _ => texts.push((i, c.fingerprint)),
         }
-        items.push((i, fp));
     }
-    let groups = dedup::group(&items);
+    // Then near-duplicates among the distinct texts.
+    let groups = dedup::group(&texts);
     let mut page = Vec::new();
     for group in groups.into_iter().skip(offset).take(limit) {
-        let similar = group[1..]
+        let lead = group[0];
+        let mut members: Vec<usize> = group
             .iter()
-            .map(|&i| id_of(searcher, docs[i].1))
-            .collect::<Result<Vec<_>>>()?;
-        page.push((docs[group[0]], similar));
+            .flat_map(|&t| std::iter::once(t).chain(copies[t].iter().copied()))
+            .filter(|&i| i != lead)
+            .collect();
+        members.sort_unstable();
+        let hash = candidates[lead].text_hash;
+        let mut listed: Vec<Member> = members
+            .into_iter()
+            .map(|i| Member {
+                addr: docs[i].1,
+                same_text: hash.is_some() && candidates[i].text_hash == hash,
+            })
+            .collect();
+        if let Some(hash) = hash {
+            for addr in records_with_text(searcher, hash)? {
+                if addr != docs[lead].1 && !listed.iter().any(|m| m.addr == addr) {
+                    listed.push(Member {
+                        addr,
+                        same_text: true,
+                    });
+                }
+            }
+        }
+        page.push((docs[lead], listed));
     }
     Ok(page)
 }
 
-/// The id of a document, from its fast field.
-fn id_of(searcher: &Searcher, addr: DocAddress) -> Result<String> {
-    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let mut id = String::new();
-    if let Some(col) = ff.str("id")? {
-        if let Some(ord) = col.term_ords(addr.doc_id).next() {
-            col.ord_to_str(ord, &mut id)
-                .map_err(tantivy::TantivyError::from)?;
+/// The text hash and fingerprint of each candidate, from their fast fields.
+fn read_candidates(searcher: &Searcher, docs: &[ScoredDoc]) -> Result<Vec<Candidate>> {
+    let mut out = Vec::with_capacity(docs.len());
+    let mut bytes = Vec::new();
+    // Each segment's columns are opened once, not once per candidate.
+    let mut columns = vec![None; searcher.segment_readers().len()];
+    for (_, addr) in docs {
+        let (hashes, fingerprints) = match &columns[addr.segment_ord as usize] {
+            Some(columns) => columns,
+            None => {
+                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                let opened = (ff.u64("text_hash").ok(), ff.bytes("fingerprint")?);
+                columns[addr.segment_ord as usize].insert(opened)
+            }
+        };
+        let mut fingerprint = dedup::Fingerprint::NONE;
+        if let Some(col) = fingerprints {
+            if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                bytes.clear();
+                col.ord_to_bytes(ord, &mut bytes)
+                    .map_err(tantivy::TantivyError::from)?;
+                fingerprint = dedup::Fingerprint::from_bytes(&bytes);
+            }
         }
+        out.push(Candidate {
+            text_hash: hashes.as_ref().and_then(|col| col.first(addr.doc_id)),
+            fingerprint,
+        });
     }
-    Ok(id)
+    Ok(out)
+}
+
+/// Every live record whose text has this hash (at most [`MAX_COPIES`] and
+/// the one asked about), in index order.
+fn records_with_text(searcher: &Searcher, hash: u64) -> Result<Vec<DocAddress>> {
+    let field = searcher.schema().get_field("text_hash")?;
+    let query = TermQuery::new(Term::from_field_u64(field, hash), IndexRecordOption::Basic);
+    let top = searcher.search(
+        &query,
+        &TopDocs::with_limit(MAX_COPIES + 1).order_by_score(),
+    )?;
+    let mut addrs: Vec<DocAddress> = top.into_iter().map(|(_, addr)| addr).collect();
+    addrs.sort_unstable();
+    Ok(addrs)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What a search answers for each article it shows: the stored article's
-//! display fields, its score and rank, and snippets of its text with the
-//! query words marked.
+//! display fields, its score and rank, snippets of its text with the query
+//! words marked, and where else the same story is (its group's other
+//! records).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use tantivy::{DocAddress, Searcher};
 use crate::error::Result;
 use crate::index::document::StoredArticle;
 use crate::index::schema::Fields;
+use crate::search::grouping::Member;
 use crate::search::snippet::{self, Highlighter, Snippet};
 
 /// A document address with its score (`None` when sorted by date).
@@ -28,9 +30,32 @@ pub struct Hit {
     pub url: Option<String>,
     pub path: String,
     pub snippets: Vec<Snippet>,
-    /// Ids of the near-duplicates of this article among the matches, shown
-    /// under it instead of as hits of their own.
-    pub similar: Vec<String>,
+    /// The other records of its group, shown under it instead of as hits
+    /// of their own: exact copies (the same text at another URL or path)
+    /// first found among the matches or anywhere in the index, and
+    /// near-duplicates among the matches.
+    pub similar: Vec<Similar>,
+}
+
+/// Another record of a hit's group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Similar {
+    pub id: String,
+    pub title: Option<String>,
+    pub date: Option<DateTime<Utc>>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub path: String,
+    /// The same text as the hit (the same story filed again), not only a
+    /// near-duplicate of it.
+    pub same_text: bool,
+}
+
+impl Similar {
+    /// Where it is: its URL, or the path of its file.
+    pub fn location(&self) -> &str {
+        self.url.as_deref().unwrap_or(&self.path)
+    }
 }
 
 impl Hit {
@@ -63,18 +88,33 @@ pub(crate) struct SnippetShape {
 }
 
 /// The hits of a page: each document read from the store, ranked from
-/// `first_rank`, with the ids of its near-duplicates.
+/// `first_rank`, with the other records of its group.
 pub(crate) fn read(
     searcher: &Searcher,
     fields: &Fields,
-    page: Vec<(ScoredDoc, Vec<String>)>,
+    page: Vec<(ScoredDoc, Vec<Member>)>,
     first_rank: usize,
     mut highlighter: Option<&mut Highlighter>,
     shape: SnippetShape,
 ) -> Result<Vec<Hit>> {
     let mut hits = Vec::with_capacity(page.len());
-    for (i, ((score, addr), similar)) in page.into_iter().enumerate() {
+    for (i, ((score, addr), members)) in page.into_iter().enumerate() {
         let article = StoredArticle::load(searcher, fields, addr)?;
+        let similar = members
+            .into_iter()
+            .map(|m| {
+                let other = StoredArticle::load(searcher, fields, m.addr)?;
+                Ok(Similar {
+                    id: other.id,
+                    title: other.title,
+                    date: other.date,
+                    source: other.source,
+                    url: other.url,
+                    path: other.path,
+                    same_text: m.same_text,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let snippets = match highlighter.as_deref_mut() {
             Some(highlighter) if shape.count > 0 => snippets(&article, highlighter, shape),
             _ => Vec::new(),

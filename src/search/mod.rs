@@ -13,7 +13,9 @@
 //! - [`grouping`]: near-duplicate articles shown as one hit;
 //! - [`hits`] and [`snippet`]: what each hit shows;
 //! - [`facets`]: counts per language, source and month;
-//! - [`suggest`]: "did you mean", when nothing was found.
+//! - [`suggest`]: "did you mean", when nothing was found;
+//! - [`translate`]: query words also searched as their translations.
+//! - [`when`]: the dates a search is limited by, calendar or relative.
 
 pub mod engine;
 pub mod facets;
@@ -27,6 +29,8 @@ pub mod query;
 pub mod ranking;
 pub mod snippet;
 pub mod suggest;
+pub mod translate;
+pub mod when;
 
 pub use engine::{Engine, Results, SearchOptions, Sort, MAX_LIMIT};
-pub use hits::Hit;
+pub use hits::{Hit, Similar};

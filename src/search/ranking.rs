@@ -13,7 +13,11 @@
 //! `C++`, `"Wi-Fi 7"`: see [`query::is_name`]) is looked up as written, in
 //! the exact or neutral fields only, when the index contains it. Fuzzy
 //! (`word~`) and prefix (`word*`) words use the neutral fields. A phrase is
-//! a phrase query in each chain's fields.
+//! a phrase query in each chain's fields. A word or phrase that the
+//! vocabulary of [`translate`](super::translate) knows is also looked up
+//! as its translations, each through its own language's chain, at a lower
+//! weight; they are alternatives of the words they translate, so a
+//! required word is satisfied by itself or by a translation.
 //!
 //! **Weights.** Within a chain, a word in the title and in the body counts
 //! once, at the better of the two, a title match weighing [`TITLE_BOOST`]
@@ -49,6 +53,7 @@ use crate::analysis::lang::Language;
 use crate::index::schema::{Fields, TextFields};
 use crate::search::presence::Presence;
 use crate::search::query::{self, Atom, Modifier, ParsedQuery, Scope};
+use crate::search::translate::{Span, Translated};
 
 /// Weight of a match in the title relative to one in the body. Measured
 /// on PIAF-dev passages (2026-11-27, MRR@10 with the other settings equal):
@@ -91,6 +96,8 @@ pub(crate) struct QueryBuilder<'a> {
     exact: TextAnalyzer,
     /// Atoms (as displayed) that were looked up in the exact fields only.
     exact_atoms: HashSet<String>,
+    /// Groups of the query also searched as their translations.
+    translations: Vec<Span>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -118,7 +125,13 @@ impl<'a> QueryBuilder<'a> {
             neutral: analysis::analyzer(None),
             exact: analysis::exact(),
             exact_atoms: HashSet::default(),
+            translations: Vec::new(),
         }
+    }
+
+    /// Also searches these groups of the query as their translations.
+    pub(crate) fn translate(&mut self, spans: Vec<Span>) {
+        self.translations = spans;
     }
 
     /// For a name (`OpenAI`, `C++`, `"Wi-Fi 7"`), the query on the exact
@@ -216,6 +229,7 @@ impl<'a> QueryBuilder<'a> {
             })
             .collect();
         let mut optional = Vec::new();
+        let mut units = Vec::with_capacity(parsed.groups.len());
         for group in &parsed.groups {
             let mut alternatives = Vec::new();
             let mut has_stopword = false;
@@ -225,6 +239,7 @@ impl<'a> QueryBuilder<'a> {
                 alternatives.extend(q);
             }
             if alternatives.is_empty() {
+                units.push(None);
                 continue;
             }
             let q: Box<dyn Query> = if alternatives.len() == 1 {
@@ -232,6 +247,9 @@ impl<'a> QueryBuilder<'a> {
             } else {
                 Box::new(BooleanQuery::union(alternatives))
             };
+            units.push(Some((q, has_stopword)));
+        }
+        for (q, has_stopword) in self.with_translations(units, loose).into_iter().flatten() {
             // A word that some chain drops as a stop word cannot be required:
             // articles in that language would never match it.
             if loose || has_stopword {
@@ -258,6 +276,77 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The query of each group (and whether it holds a stop word), with
+    /// the translations added: the groups of a translated span become one,
+    /// matched either by those groups (each required as before, or any of
+    /// them when `loose`) or by one of the translations. A span with
+    /// nothing to search in the index's languages is left as it was.
+    fn with_translations(
+        &mut self,
+        mut units: Vec<Option<(Box<dyn Query>, bool)>>,
+        loose: bool,
+    ) -> Vec<Option<(Box<dyn Query>, bool)>> {
+        let spans = std::mem::take(&mut self.translations);
+        for span in &spans {
+            let translations: Vec<Box<dyn Query>> = span
+                .terms
+                .iter()
+                .filter_map(|t| self.translation(t, span.scope))
+                .collect();
+            if translations.is_empty() {
+                continue;
+            }
+            let mut typed: Vec<(Box<dyn Query>, bool)> = span
+                .groups
+                .clone()
+                .filter_map(|i| units.get_mut(i)?.take())
+                .collect();
+            // Optional when its words are: a stop word, or nothing to search.
+            let stop = typed.iter().all(|(_, stop)| *stop);
+            let mut alternatives = Vec::new();
+            if typed.len() == 1 || (loose && !typed.is_empty()) {
+                alternatives.extend(typed.drain(..).map(|(q, _)| q));
+            } else if !typed.is_empty() {
+                let each = typed
+                    .into_iter()
+                    .map(|(q, stop)| (if stop { Occur::Should } else { Occur::Must }, q))
+                    .collect();
+                alternatives.push(Box::new(BooleanQuery::new(each)));
+            }
+            alternatives.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                translations,
+                TIE_BREAKER,
+            )));
+            units[span.groups.start] = Some((Box::new(BooleanQuery::union(alternatives)), stop));
+        }
+        self.translations = spans;
+        units
+    }
+
+    /// The query of a translation: through its language's chain, in that
+    /// language's fields, at the translation's weight. A phrase whose chain
+    /// drops one of its words (a stop word: `en ligne`) is looked up as
+    /// written in the neutral fields instead.
+    fn translation(&mut self, t: &Translated, scope: Scope) -> Option<Box<dyn Query>> {
+        let chain = self.codes.iter().position(|c| *c == t.lang)?;
+        let words = analysis::analyze(&mut self.neutral, &t.to);
+        let (tf, analyzer) = &mut self.chains[chain];
+        let tokens = analysis::analyze(analyzer, &t.to);
+        let (tf, tokens) = if !tokens.is_empty() && tokens.len() == words.len() {
+            (*tf, tokens)
+        } else if !words.is_empty() {
+            (self.fields.neutral, words)
+        } else {
+            return None;
+        };
+        let per_field = field_list(tf, scope)
+            .into_iter()
+            .map(|(field, boost)| boost_query(term_or_phrase(field, &tokens, 0), boost))
+            .collect();
+        let q = self.presence.restrict(&t.lang, best_field(per_field));
+        Some(boost_query(q, t.weight()))
     }
 
     /// The query for one atom across every chain; also tells whether a chain
@@ -699,6 +788,44 @@ mod tests {
             assert!(
                 excluded.contains(&("body_fr".to_string(), "ministr".to_string())),
                 "{excluded:?}"
+            );
+        });
+    }
+
+    #[test]
+    fn translations_are_alternatives_of_their_words_at_a_lower_weight() {
+        use crate::search::translate::{Vocabulary, TRANSLATION_WEIGHT};
+        let (_dir, engine) = index();
+        let fields = &engine.store.fields;
+        with_builder(&engine, |b, searcher| {
+            let parsed = query::parse("intelligence artificielle");
+            let filters = vec![filters::articles(fields)];
+            let count = |q: &dyn Query| searcher.search(q, &tantivy::collector::Count).unwrap();
+            let without = b.build(&parsed, &filters, false);
+            assert_eq!(count(without.as_ref()), 1, "the French article only");
+
+            let spans = Vocabulary::builtin().expand(&parsed, &|_, to| to == "en");
+            assert_eq!(spans.len(), 1, "{spans:?}");
+            b.translate(spans);
+            // Both words required, or their translation: one unit.
+            let with = b.build(&parsed, &filters, false);
+            use Occur::{Must, Should};
+            assert_eq!(occurs(with.as_ref()), [Must, Must, Should, Should]);
+            assert_eq!(count(with.as_ref()), 2);
+            let translated = lookups(&engine, clauses(with.as_ref())[1].1.as_ref());
+            for term in ["artifici", "intellig"] {
+                assert!(
+                    translated.contains(&("body_en".to_string(), term.to_string(), true)),
+                    "{term}: {translated:?}"
+                );
+            }
+            // The unit: the words as typed, or the translation, which finds
+            // the English article at its weight.
+            let unit = clauses(with.as_ref())[1].1.as_ref();
+            let translation = clauses(unit)[1].1.as_ref();
+            assert_eq!(
+                weights(&engine, searcher, translation, "en.txt"),
+                [TRANSLATION_WEIGHT]
             );
         });
     }

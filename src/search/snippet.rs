@@ -146,6 +146,16 @@ impl Highlighter {
         h
     }
 
+    /// Also highlights `text`, a translation of query words into
+    /// `language`, in the articles of that language.
+    pub fn add_translation(&mut self, language: &str, text: &str) {
+        let Some(key) = self.languages.get(language).map(|l| l.code) else {
+            return;
+        };
+        let terms = self.analyze(key, text);
+        self.terms.entry(key).or_default().extend(terms);
+    }
+
     fn analyze(&mut self, key: ChainKey, text: &str) -> Vec<String> {
         let analyzer = self.analyzers.get_mut(key).expect("chain prepared");
         analysis::analyze(analyzer, text)

@@ -17,6 +17,7 @@ use super::params::{Endpoint, SearchParams};
 use super::AppState;
 use crate::render::{self, JsonHit};
 use crate::search::facets::Facets;
+use crate::search::translate::Translated;
 use crate::search::Results;
 
 /// The body of a `/api/search` answer.
@@ -36,7 +37,13 @@ pub struct SearchResponse<'a> {
     pub relaxed: bool,
     /// What the query parser read leniently.
     pub warnings: &'a [String],
+    /// What the query's words were also searched as, in other languages.
+    pub translated: &'a [Translated],
     pub hits: Vec<JsonHit<'a>>,
+    /// When nothing was found: the query with misspelt words replaced, as
+    /// `veille search` suggests it (absent when something was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<&'a [String]>,
     /// Counts of all matching articles per language, source and month.
     pub facets: &'a Facets,
 }
@@ -59,17 +66,19 @@ impl<'a> SearchResponse<'a> {
             limit: params.limit,
             relaxed: results.relaxed,
             warnings: &results.warnings,
+            translated: &results.translated,
             hits: results
                 .hits
                 .iter()
                 .map(|hit| JsonHit::new(hit, None))
                 .collect(),
+            suggestions: (results.total == 0).then_some(results.suggestions.as_slice()),
             facets: results.facets.as_ref().unwrap_or(empty),
         }
     }
 }
 
-/// `GET /api/search?q=&limit=&offset=&lang=&since=&until=&sort=`
+/// `GET /api/search?q=&limit=&offset=&lang=&since=&until=&sort=&translate=`
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

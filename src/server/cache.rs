@@ -105,7 +105,10 @@ fn approximate_bytes(results: &Results) -> u64 {
                 + opt(&h.url)
                 + h.path.len()
                 + h.lang.len()
-                + h.similar.iter().map(|s| 24 + s.len()).sum::<usize>()
+                + h.similar
+                    .iter()
+                    .map(|s| 96 + s.id.len() + s.path.len() + opt(&s.url) + opt(&s.title))
+                    .sum::<usize>()
                 + h.snippets
                     .iter()
                     .map(|s| 64 + s.text.len() + 16 * s.highlights.len())
@@ -137,6 +140,7 @@ mod tests {
             warnings: Vec::new(),
             suggestions: Vec::new(),
             facets: None,
+            translated: Vec::new(),
             took: Duration::from_millis(3),
         })
     }

@@ -4,12 +4,15 @@
 //! A client gets a JSON body `{"error": "..."}` and a status it can act on:
 //! 400 for a bad parameter (the body names it), 404 for an unknown article
 //! or route, 503 when a request took too long. Anything else is a 500 whose
-//! details go to the log only, never to the client.
+//! details go to the log only, never to the client. The web page shows
+//! the same failure in words, in the reader's language ([`ApiError::friendly`]).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+
+use super::i18n::{Msg, Ui};
 
 /// A failed request.
 #[derive(Debug)]
@@ -72,6 +75,17 @@ impl ApiError {
         }
     }
 
+    /// The message a person reads on the web page: what went wrong and
+    /// what to do, in words, in the interface language.
+    pub fn friendly(&self, ui: Ui) -> String {
+        match self {
+            ApiError::BadParam { name, .. } => ui.bad_param(name),
+            ApiError::NotFound(_) => ui.t(Msg::NotFound).to_string(),
+            ApiError::Timeout(limit) => ui.timed_out(limit.as_secs_f64()),
+            ApiError::Internal(_) => ui.t(Msg::Internal).to_string(),
+        }
+    }
+
     /// Logs the details of an internal error (other errors are the client's).
     pub fn log(&self) {
         if let ApiError::Internal(details) = self {
@@ -127,5 +141,7 @@ mod tests {
         let e: ApiError = crate::Error::param("limit", "at most 100").into();
         assert_eq!(e.status(), StatusCode::BAD_REQUEST);
         assert!(e.public_message().contains("`limit`"));
+        assert_eq!(e.friendly(Ui::Fr), Ui::Fr.bad_param("limit"));
+        assert!(!e.friendly(Ui::En).contains('`'), "in words");
     }
 }

@@ -2,10 +2,17 @@
 //! matching a search, so that a feed reader can subscribe to a search. With
 //! no query, the newest articles of the whole index.
 //!
+//! Entries come newest first, and an article without a date comes last: it
+//! has no `<published>`, and its `<updated>` (which Atom requires of every
+//! entry) is the time the index last changed, when the article was in it
+//! already, never another entry's date.
+//!
 //! The XML is written with quick-xml's writer, which escapes every text and
 //! attribute value; `xml_chars` first drops the characters XML 1.0 forbids
 //! (a stray control character in one article must not make the whole feed
-//! unreadable). Links and ids come from [`params`](super::params).
+//! unreadable). Links and ids come from [`params`](super::params). Each
+//! entry links to the article's own web page, when it has one, and to its
+//! readable page on this daemon (`/articles/{id}`).
 
 use std::borrow::Cow;
 use std::io;
@@ -19,7 +26,7 @@ use quick_xml::Writer;
 
 use super::article::{self, StoredArticle};
 use super::error::ApiError;
-use super::params::{article_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
+use super::params::{article_page_url, article_urn, base_url, is_web_url, Endpoint, SearchParams};
 use super::AppState;
 use crate::search::snippet;
 use crate::search::{Hit, Sort};
@@ -145,12 +152,15 @@ fn render(
     base: &str,
 ) -> io::Result<String> {
     let query = params.query_text();
+    // The index's time of update stands for what has no date: an undated
+    // article was indexed by then (and it is now, for an index that never
+    // recorded it).
+    let undated = index_updated.unwrap_or_else(Utc::now);
     let updated = entries
         .iter()
-        .filter_map(|e| e.date)
+        .map(|e| e.date.unwrap_or(undated))
         .max()
-        .or(index_updated)
-        .unwrap_or_else(Utc::now);
+        .unwrap_or(undated);
     let title = if query.is_empty() {
         "veille: newest articles".to_string()
     } else {
@@ -172,8 +182,11 @@ fn render(
             w.create_element("generator")
                 .with_attribute(("version", env!("CARGO_PKG_VERSION")))
                 .write_text_content(BytesText::new("veille"))?;
-            for e in entries {
-                entry(w, e, updated, base)?;
+            // Dated entries come sorted; undated ones go last, in their order.
+            let (dated, undated_entries): (Vec<&Entry>, Vec<&Entry>) =
+                entries.iter().partition(|e| e.date.is_some());
+            for e in dated.into_iter().chain(undated_entries) {
+                entry(w, e, undated, base)?;
             }
             Ok(())
         })?;
@@ -183,20 +196,30 @@ fn render(
     Ok(xml)
 }
 
-/// One `<entry>`; `feed_updated` stands for a missing date.
-fn entry(w: &mut Xml, e: &Entry, feed_updated: DateTime<Utc>, base: &str) -> io::Result<()> {
-    let (id, href) = match e.url.as_deref().filter(|u| is_web_url(u)) {
-        Some(u) => (u.to_string(), u.to_string()),
-        None => (article_urn(&e.id), format!("{base}{}", article_url(&e.id))),
+/// One `<entry>`; `undated` is its `<updated>` when it has no date. Its link
+/// leads to the article's web page, and to its readable page here: as the
+/// `alternate` link when it has no web page, else as a `related` one.
+fn entry(w: &mut Xml, e: &Entry, undated: DateTime<Utc>, base: &str) -> io::Result<()> {
+    let here = format!("{base}{}", article_page_url(&e.id));
+    let web = e.url.as_deref().filter(|u| is_web_url(u));
+    let id = match web {
+        Some(u) => u.to_string(),
+        None => article_urn(&e.id),
     };
     w.create_element("entry").write_inner_content(|w| {
         text(w, "id", &id)?;
         text(w, "title", &e.title)?;
-        text(w, "updated", &rfc3339(e.date.unwrap_or(feed_updated)))?;
+        text(w, "updated", &rfc3339(e.date.unwrap_or(undated)))?;
         if let Some(d) = e.date {
             text(w, "published", &rfc3339(d))?;
         }
-        link(w, "alternate", None, &href)?;
+        match web {
+            Some(u) => {
+                link(w, "alternate", None, u)?;
+                link(w, "related", Some("text/html"), &here)?;
+            }
+            None => link(w, "alternate", Some("text/html"), &here)?,
+        }
         if let Some(source) = e.source.as_deref().filter(|s| !s.trim().is_empty()) {
             author(w, source)?;
         }
@@ -258,6 +281,49 @@ fn xml_chars(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn entry_on(id: &str, date: Option<&str>) -> Entry {
+        Entry {
+            id: id.into(),
+            title: id.into(),
+            url: None,
+            date: date.map(|d| DateTime::parse_from_rfc3339(d).unwrap().to_utc()),
+            source: None,
+            lang: "en".into(),
+            summary_html: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_undated_entry_takes_no_other_entrys_date_and_comes_last() {
+        let params = SearchParams::parse(None, Endpoint::Feed).unwrap();
+        let indexed = DateTime::parse_from_rfc3339("2025-06-01T08:00:00Z").unwrap();
+        let entries = [
+            entry_on("undated", None),
+            entry_on("new", Some("2025-05-20T10:00:00Z")),
+            entry_on("old", Some("2025-05-01T10:00:00Z")),
+        ];
+        let xml = render(&params, &entries, Some(indexed.to_utc()), "http://h").unwrap();
+        let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
+        let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "urn:veille:article:new",
+                "urn:veille:article:old",
+                "urn:veille:article:undated"
+            ]
+        );
+        let undated = &feed.entries[2];
+        assert_eq!(undated.published, None, "{xml}");
+        assert_eq!(undated.updated, Some(indexed.to_utc()), "{xml}");
+        // The feed was last updated when the index was.
+        assert_eq!(feed.updated, Some(indexed.to_utc()), "{xml}");
+        // Without undated entries, the newest entry dates the feed.
+        let xml = render(&params, &entries[1..], Some(indexed.to_utc()), "http://h").unwrap();
+        let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
+        assert_eq!(feed.updated, feed.entries[0].published, "{xml}");
+    }
+
     #[test]
     fn forbidden_characters_are_dropped_and_markup_escaped() {
         assert_eq!(xml_chars("a\u{0}b\u{1b}c\tok\u{FFFF}"), "abc\tok");
@@ -281,7 +347,12 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<id>urn:veille:article:x</id>"), "{xml}");
-        assert!(xml.contains("href=\"http://h/api/articles/x\""), "{xml}");
+        assert!(
+            xml.contains(
+                "<link rel=\"alternate\" type=\"text/html\" href=\"http://h/articles/x\"/>"
+            ),
+            "{xml}"
+        );
         assert!(!xml.contains("javascript"), "{xml}");
         assert_eq!(
             xml.matches("<author>").count(),

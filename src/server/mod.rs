@@ -5,10 +5,12 @@
 //!
 //! This module starts and stops the daemon ([`serve`]) and builds the
 //! router; the caller opens the index (see [`crate::index::open`]). Each
-//! endpoint family lives in a file of its own ([`api`], [`page`], [`feed`]),
-//! as do the query parameters ([`params`]), the error type ([`error`]),
-//! stored-article lookups ([`article`]), the watcher ([`watch`]) and the
-//! guard against clients too slow to send their request ([`slow`]).
+//! endpoint family lives in a file of its own ([`api`], [`page`],
+//! [`article_page`], [`feed`]), as do the page's words in each interface
+//! language ([`i18n`]), the query parameters ([`params`]), the error type
+//! ([`error`]), stored-article lookups ([`article`]), the watcher
+//! ([`watch`]), the saved searches of the home page ([`saved`]) and the guard against clients too slow to send their
+//! request ([`slow`]).
 //!
 //! Searches run on tokio's blocking pool, at most a few at a time; every
 //! request has a time limit and is logged on one line; on SIGINT or SIGTERM
@@ -17,11 +19,14 @@
 
 pub mod api;
 pub mod article;
+pub mod article_page;
 pub mod cache;
 pub mod error;
 pub mod feed;
+pub mod i18n;
 pub mod page;
 pub mod params;
+pub mod saved;
 mod slow;
 pub mod watch;
 
@@ -70,6 +75,8 @@ pub struct ServeOptions {
     pub cache_mb: u64,
     /// The folder to index as it changes, if any.
     pub watch: Option<WatchOptions>,
+    /// The saved searches listed on the home page.
+    pub saved: Vec<crate::config::SavedSearch>,
 }
 
 /// The folder a daemon watches.
@@ -93,6 +100,8 @@ pub struct AppState {
     base_url: Arc<str>,
     /// Answers of recent searches, until the next commit.
     cache: Arc<cache::SearchCache>,
+    /// The saved searches and what was last seen of them.
+    saved: Arc<saved::SavedSearches>,
     test_delay: Option<Duration>,
 }
 
@@ -109,8 +118,15 @@ impl AppState {
             permits: Arc::new(Semaphore::new(cores * 2)),
             base_url: base_url.into(),
             cache: Arc::new(cache::SearchCache::new(cache_mb)),
+            saved: Arc::default(),
             test_delay,
         }
+    }
+
+    /// The same state, with these saved searches on the home page.
+    pub fn with_saved(mut self, saved: saved::SavedSearches) -> AppState {
+        self.saved = Arc::new(saved);
+        self
     }
 
     /// Runs blocking index work on tokio's blocking pool, off the async
@@ -191,7 +207,9 @@ impl HttpConfig {
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mut app = Router::new()
         .route("/", get(page::index))
+        .route("/articles/{*id}", get(article_page::show))
         .route("/feed.atom", get(feed::atom))
+        .route("/saved/{name}", get(saved::open))
         .route("/api/search", get(api::search))
         .route("/api/articles/{*id}", get(api::article))
         .route("/api/stats", get(api::stats))
@@ -329,7 +347,8 @@ async fn run(
         Arc::clone(&engine),
         format!("http://{local}"),
         options.cache_mb,
-    );
+    )
+    .with_saved(saved::SavedSearches::new(options.saved, &options.index));
     let config = options.http;
     let app = router(state, &config);
     let watcher = match &options.watch {

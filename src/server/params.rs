@@ -15,7 +15,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::error::ApiError;
 use crate::analysis::lang;
-use crate::ingest::date::parse_date;
+use crate::search::when::{self, Bound};
 use crate::search::{SearchOptions, Sort};
 
 /// Longest query accepted, in bytes.
@@ -29,6 +29,8 @@ const ECHO_CHARS: usize = 40;
 
 /// Where the stored articles are served, by id (`/api/articles/{id}`).
 const ARTICLES_PATH: &str = "/api/articles/";
+/// Where the stored articles are shown to people (`/articles/{id}`).
+const ARTICLE_PAGES_PATH: &str = "/articles/";
 
 /// Characters left as they are in a path segment or URN.
 const PATH_SAFE: &AsciiSet = &NON_ALPHANUMERIC
@@ -84,6 +86,8 @@ pub struct SearchParams {
     pub sort: Sort,
     /// The page asks for its results fragment only (search-as-you-type).
     pub partial: bool,
+    /// Also search the query's translations (`translate=false` turns it off).
+    pub translate: bool,
     /// The endpoint read, whose default page size links leave out.
     endpoint: Endpoint,
 }
@@ -100,6 +104,7 @@ impl SearchParams {
             until: None,
             sort: Sort::default(),
             partial: false,
+            translate: SearchOptions::default().translate,
             endpoint,
         }
     }
@@ -118,6 +123,7 @@ impl SearchParams {
                 "until" => "until",
                 "sort" => "sort",
                 "partial" => "partial",
+                "translate" => "translate",
                 _ => continue,
             };
             if name != "lang" {
@@ -151,10 +157,10 @@ impl SearchParams {
                     }
                 }
                 "since" if !v.is_empty() => {
-                    p.since = Some((v.to_string(), date("since", v, false)?))
+                    p.since = Some((v.to_string(), date("since", v, Bound::Since)?))
                 }
                 "until" if !v.is_empty() => {
-                    p.until = Some((v.to_string(), date("until", v, true)?))
+                    p.until = Some((v.to_string(), date("until", v, Bound::Until)?))
                 }
                 "sort" if !v.is_empty() => {
                     p.sort = SORTS
@@ -168,6 +174,7 @@ impl SearchParams {
                         })?;
                 }
                 "partial" => p.partial = !v.is_empty() && v != "0",
+                "translate" if !v.is_empty() => p.translate = switch("translate", v)?,
                 _ => {}
             }
         }
@@ -220,6 +227,7 @@ impl SearchParams {
             until: self.until.as_ref().map(|(_, d)| *d),
             sort: self.sort,
             facets,
+            translate: self.translate,
             ..SearchOptions::default()
         }
     }
@@ -244,6 +252,9 @@ impl SearchParams {
         }
         if self.sort != Sort::default() {
             pairs.push(("sort", sort_name(self.sort).to_string()));
+        }
+        if self.translate != SearchOptions::default().translate {
+            pairs.push(("translate", self.translate.to_string()));
         }
         if explicit_limit || self.limit != self.endpoint.default_limit() {
             pairs.push(("limit", self.limit.to_string()));
@@ -305,6 +316,19 @@ impl SearchParams {
         )
     }
 
+    /// Sets the lower date bound (any form `since=` takes), from the first
+    /// result; false, and nothing changed, when it is not a date.
+    pub fn set_since(&mut self, raw: &str) -> bool {
+        match date("since", raw, Bound::Since) {
+            Ok(d) => {
+                self.since = Some((raw.to_string(), d));
+                self.offset = 0;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Sets the date range to one calendar month (`YYYY-MM`).
     pub fn set_month(&mut self, month: &str) -> bool {
         let Some(first) =
@@ -318,7 +342,10 @@ impl SearchParams {
         let last = next.pred_opt().unwrap_or(first);
         let since = first.format("%Y-%m-%d").to_string();
         let until = last.format("%Y-%m-%d").to_string();
-        match (date("since", &since, false), date("until", &until, true)) {
+        match (
+            date("since", &since, Bound::Since),
+            date("until", &until, Bound::Until),
+        ) {
             (Ok(s), Ok(u)) => {
                 self.since = Some((since, s));
                 self.until = Some((until, u));
@@ -360,6 +387,11 @@ fn encode(pairs: &[(&str, String)]) -> String {
 /// The URL of a stored article served by the API, from the root.
 pub fn article_url(id: &str) -> String {
     format!("{ARTICLES_PATH}{}", utf8_percent_encode(id, PATH_SAFE))
+}
+
+/// The URL of a stored article's readable page, from the root.
+pub fn article_page_url(id: &str) -> String {
+    format!("{ARTICLE_PAGES_PATH}{}", utf8_percent_encode(id, PATH_SAFE))
 }
 
 /// A stable id for an article that has no web URL (`urn:veille:article:...`).
@@ -418,6 +450,18 @@ fn count(name: &'static str, value: &str, max: usize) -> Result<usize, ApiError>
     }
 }
 
+/// An on/off switch: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
+fn switch(name: &'static str, value: &str) -> Result<bool, ApiError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ApiError::param(
+            name,
+            format!("expected `true` or `false`, got {}", echo(value)),
+        )),
+    }
+}
+
 /// A language code veille knows (or `und`), normalised.
 fn language(code: &str) -> Result<String, ApiError> {
     if code.eq_ignore_ascii_case("und") {
@@ -428,20 +472,12 @@ fn language(code: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::param("lang", format!("unknown language {}", echo(code))))
 }
 
-/// A date as `veille search --since/--until` reads it; a bare day as the end
-/// of that day when `end_of_day`.
-fn date(name: &'static str, value: &str, end_of_day: bool) -> Result<DateTime<Utc>, ApiError> {
-    let parsed = parse_date(value).ok_or_else(|| {
-        ApiError::param(
-            name,
-            format!("{} is not a date (use YYYY-MM-DD or RFC 3339)", echo(value)),
-        )
-    })?;
-    let day_only = value.len() == 10;
-    Ok(if end_of_day && day_only {
-        parsed + chrono::Duration::seconds(86_399)
-    } else {
-        parsed
+/// A date as `veille search --since/--until` reads it ([`when::parse`]):
+/// calendar or relative to now, a day as a whole day.
+fn date(name: &'static str, value: &str, bound: Bound) -> Result<DateTime<Utc>, ApiError> {
+    when::parse(name, value, bound, Utc::now()).map_err(|e| match e {
+        crate::Error::InvalidParameter { name, message } => ApiError::param(name, message),
+        other => ApiError::param(name, other.to_string()),
     })
 }
 
@@ -483,15 +519,44 @@ mod tests {
             ("offset=1e3", "offset"),
             ("offset=99999999999999999999999", "offset"),
             ("lang=klingon", "lang"),
-            ("since=yesterday", "since"),
+            ("since=someday", "since"),
+            ("until=7y", "until"),
             ("sort=random", "sort"),
             ("q=a&q=b", "q"),
             ("since=2025-02-01&until=2025-01-01", "until"),
+            ("translate=maybe", "translate"),
+            ("translate=false&translate=true", "translate"),
             (too_long.as_str(), "q"),
         ];
         for (raw, name) in cases {
             assert_eq!(bad(raw), name, "{raw}");
         }
+    }
+
+    #[test]
+    fn relative_dates_are_read_and_kept_relative_in_links() {
+        let before = Utc::now();
+        let p = parse("q=x&since=7d&until=aujourd%27hui").unwrap();
+        let since = p.since.as_ref().unwrap().1;
+        let week = chrono::Duration::days(7);
+        assert!(
+            since >= before - week && since <= Utc::now() - week,
+            "{since}"
+        );
+        assert!(p.until.as_ref().unwrap().1 > Utc::now());
+        assert_eq!(p.url(), "/?q=x&since=7d&until=aujourd%27hui");
+        assert_eq!(bad("q=x&since=today&until=hier"), "until");
+    }
+
+    #[test]
+    fn translation_is_on_unless_switched_off_and_links_keep_it_off() {
+        assert!(parse("q=IA").unwrap().translate);
+        for off in ["false", "0", "no", "OFF"] {
+            let p = parse(&format!("q=IA&translate={off}")).unwrap();
+            assert!(!p.translate && !p.options(false).translate, "{off}");
+            assert_eq!(p.url(), "/?q=IA&translate=false");
+        }
+        assert!(parse("q=IA&translate=true").unwrap().url() == "/?q=IA");
     }
 
     #[test]
@@ -557,6 +622,7 @@ mod tests {
             ),
             (article_url("a/b c"), "/api/articles/a/b%20c"),
             (article_urn("a/b c"), "urn:veille:article:a/b%20c"),
+            (article_page_url("a/b#1"), "/articles/a/b%231"),
         ];
         for (link, expected) in cases {
             assert_eq!(link, expected);

@@ -87,7 +87,7 @@ fn fatal_errors_exit_2_with_one_line() {
         .fatal("veille index");
 
     // Bad parameters name the parameter.
-    f.run(&["search", "x", "--index", "nowhere", "--since", "yesterday"])
+    f.run(&["search", "x", "--index", "nowhere", "--since", "someday"])
         .fatal("--since");
     f.run(&[
         "index",

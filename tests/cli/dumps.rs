@@ -1,9 +1,10 @@
 //! Dumps larger than the size limit, or than a batch of the memory budget:
 //! JSON Lines files and JSON arrays are read article by article, the size
 //! limit applies to each article (one too large is named by its line), and
-//! they give the same articles, under the same ids, as when read whole.
+//! they give the same articles, under the same ids, with the same languages
+//! and the same records kept or left out, as when read whole.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::{Fixture, Run};
 
@@ -124,22 +125,31 @@ fn a_dump_read_whole_or_article_by_article_gives_the_same_articles() {
             text.push_str("{not json\n\n");
         }
     }
-    // A duplicate of article 7.
+    // The text of article 7 again (no id: a record of its own, shown
+    // with article 7), and one record twice (same id, same text: one).
     text.push_str(&article(7, 10_000));
     text.push('\n');
+    let mut repeated = serde_json::from_str::<serde_json::Value>(&article(301, 10_000)).unwrap();
+    repeated["id"] = "repeated".into();
+    for _ in 0..2 {
+        text.push_str(&repeated.to_string());
+        text.push('\n');
+    }
     f.write("docs/dump.jsonl", &text);
     let whole = f.run(&["index", "docs", "--index", "whole"]).ok();
     let streamed = f
         .run(&["index", "docs", "--index", "streamed", "--memory", "16"])
         .ok();
     assert_eq!(ids(&f, "whole"), ids(&f, "streamed"));
-    assert_eq!(ids(&f, "whole").len(), 300);
-    // The same report: six broken lines, one duplicate.
+    assert_eq!(ids(&f, "whole").len(), 302);
+    assert!(ids(&f, "streamed").contains("dump.jsonl#301"));
+    // The same report: six broken lines, one text seen again, one record
+    // seen twice.
     let report = |run: &Run| {
         run.stdout
             .lines()
             .filter(|l| {
-                ["warning", "duplicate", "articles"]
+                ["warning", "duplicate", "same text", "files", "articles"]
                     .iter()
                     .any(|w| l.starts_with(w))
             })
@@ -148,6 +158,92 @@ fn a_dump_read_whole_or_article_by_article_gives_the_same_articles() {
     };
     assert_eq!(report(&whole), report(&streamed));
     assert_eq!(warnings(&whole).len(), 6, "{}", whole.stdout);
+    let lines = report(&streamed);
+    let starting = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(
+        (starting("duplicate: "), starting("same text: ")),
+        (1, 1),
+        "{}",
+        streamed.stdout
+    );
+    assert!(
+        streamed
+            .stdout
+            .contains("articles: 302 added (1 with the text of another), 0 removed"),
+        "{}",
+        streamed.stdout
+    );
+}
+
+/// `id → lang` of every article of `index`.
+fn languages(f: &Fixture, index: &str) -> BTreeMap<String, String> {
+    f.export(index)
+        .iter()
+        .map(|a| {
+            let field = |k: &str| a[k].as_str().unwrap().to_string();
+            (field("id"), field("lang"))
+        })
+        .collect()
+}
+
+#[test]
+fn short_items_of_a_dump_read_in_batches_take_the_whole_dumps_language() {
+    let f = Fixture::new();
+    let item = |id: &str, title: &str, body: &str| {
+        serde_json::json!({"id": id, "title": title, "body": body}).to_string() + "\n"
+    };
+    let english =
+        "The regulator published its quarterly report on network rollouts in rural towns. ";
+    let french =
+        "Le régulateur a publié son bilan trimestriel des déploiements dans les communes rurales. ";
+    // The first batch of `--memory 16` (1 MiB) is English: three English
+    // articles of 300 kB, two items too short to detect, and a fourth
+    // English article that fills the batch. The 60 French articles after
+    // them make the dump French.
+    let mut text = String::new();
+    for n in 1..=3 {
+        text.push_str(&item(
+            &format!("en{n}"),
+            "Rural networks",
+            &english.repeat(3_600),
+        ));
+    }
+    text.push_str(&item(
+        "zorglub",
+        "Un article de test zorglub sur la fibre.",
+        "",
+    ));
+    text.push_str(&item("ia", "L'intelligence artificielle", ""));
+    text.push_str(&item("en4", "Rural networks", &english.repeat(2_500)));
+    assert!(text.len() > 1 << 20);
+    for n in 1..=60 {
+        text.push_str(&item(
+            &format!("fr{n}"),
+            "Réseaux ruraux",
+            &french.repeat(560),
+        ));
+    }
+    assert!(text.len() > 3 << 20);
+    f.write("docs/dump.jsonl", &text);
+    let whole = f.run(&["index", "docs", "--index", "whole"]).ok();
+    let streamed = f
+        .run(&["index", "docs", "--index", "streamed", "--memory", "16"])
+        .ok();
+    let langs = languages(&f, "streamed");
+    assert_eq!(langs, languages(&f, "whole"));
+    assert_eq!(
+        (&*langs["zorglub"], &*langs["ia"]),
+        ("fr", "fr"),
+        "{langs:?}"
+    );
+    assert_eq!(langs["en1"], "en");
+    for run in [&whole, &streamed] {
+        assert!(
+            run.stdout.contains("(added by language: fr 62, en 4)"),
+            "{}",
+            run.stdout
+        );
+    }
 }
 
 #[test]

@@ -5,12 +5,18 @@ mod analyze;
 mod bad_input;
 #[path = "../common/mod.rs"]
 mod common;
+mod configuration;
 mod dumps;
 mod formats;
 mod incremental;
 mod quality;
+mod relative_dates;
+mod same_text;
 mod search;
 mod shared_data;
+mod shell;
+mod short_items;
 mod skipped;
 mod summary;
+mod translate;
 mod util;

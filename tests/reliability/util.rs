@@ -223,7 +223,7 @@ const WORDS_EN: &[&str] = &[
 
 /// The text of generated article `n`: about thirty words of French or
 /// English, with `artN` in it so that every article's text is distinct
-/// (identical texts would be counted as duplicates, not articles).
+/// (identical texts would be shown as one hit).
 pub fn article_text(rng: &mut Rng, n: usize) -> String {
     let words = if n.is_multiple_of(2) {
         WORDS_FR

@@ -5,6 +5,8 @@
 //!
 //! Without chromedriver and chromium the test is skipped, saying so, except
 //! under CI, where it fails: `.ci/run` installs chromium and chromium-driver.
+//! [`Browser`] starts the browser for the other pages' tests too
+//! (`reading_in_a_browser`).
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -17,10 +19,10 @@ use serde_json::{json, Value};
 use crate::common::{kill9, require_tools};
 use crate::fixtures::{served, HOSTILE_SCRIPT};
 
-const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(15);
 
 /// chromedriver, killed when dropped.
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -37,7 +39,7 @@ fn free_port() -> u16 {
 }
 
 /// Runs `script` in the page and returns its value.
-async fn js(client: &Client, script: &str) -> Value {
+pub async fn js(client: &Client, script: &str) -> Value {
     client
         .execute(script, vec![])
         .await
@@ -45,7 +47,7 @@ async fn js(client: &Client, script: &str) -> Value {
 }
 
 /// Waits until `script` returns true.
-async fn wait_until(client: &Client, script: &str, what: &str) {
+pub async fn wait_until(client: &Client, script: &str, what: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
         if js(client, script).await == Value::Bool(true) {
@@ -60,7 +62,7 @@ async fn wait_until(client: &Client, script: &str, what: &str) {
 }
 
 /// The text of the first element that `css` selects.
-async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
+pub async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
     client.find(Locator::Css(css)).await?.text().await
 }
 
@@ -73,32 +75,39 @@ async fn not_pwned(client: &Client, when: &str) {
     );
 }
 
-#[tokio::test]
-async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
-    let Some([chromedriver, chromium]) = require_tools(["chromedriver", "chromium"]) else {
-        return;
-    };
-    let (_fx, server) = served();
+/// A headless Chromium driven through chromedriver; both end when it is
+/// dropped (after [`Browser::close`], which ends the WebDriver session).
+pub struct Browser {
+    pub client: Client,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+impl Browser {
+    /// Starts chromedriver and Chromium, whose requests carry this
+    /// `Accept-Language` (Chromium's own default when `None`). `None` back
+    /// when the tools are missing outside CI (the test is then skipped,
+    /// saying so).
+    pub async fn start(accept_language: Option<&str>) -> Option<Browser> {
+        let [chromedriver, chromium] = require_tools(["chromedriver", "chromium"])?;
+        let port = free_port();
+        let driver = Driver(
+            Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
 
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "goog:chromeOptions": {
+        let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
             "binary": chromium,
             "args": [
                 "--headless",
@@ -107,18 +116,41 @@ async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--no-first-run",
+                "--hide-scrollbars",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
+        });
+        if let Some(languages) = accept_language {
+            options["prefs"] = json!({ "intl": { "accept_languages": languages } });
         }
-    });
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("Chromium did not start through chromedriver");
+        let caps = json!({ "goog:chromeOptions": options });
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("Chromium did not start through chromedriver");
+        Some(Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
 
-    let outcome = exercise(&client, &server.url("/")).await;
-    let _ = client.close().await;
+    /// Ends the WebDriver session (Chromium exits).
+    pub async fn close(self) {
+        let Browser { client, .. } = self;
+        let _ = client.close().await;
+    }
+}
+
+#[tokio::test]
+async fn chromium_searches_highlights_and_never_runs_hostile_scripts() {
+    let Some(browser) = Browser::start(None).await else {
+        return;
+    };
+    let (_fx, server) = served();
+    let outcome = exercise(&browser.client, &server.url("/")).await;
+    browser.close().await;
     outcome.unwrap();
 }
 

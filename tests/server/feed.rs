@@ -69,13 +69,12 @@ async fn a_feed_without_query_lists_the_newest_articles() {
     );
     let (french, _) = fetch_feed(&server.url("/feed.atom?lang=fr")).await;
     assert_eq!(french.entries.len(), 2);
-    // An article without URL gets a stable URN id and a link to the API.
+    // An article without URL gets a stable URN id and a link to its page.
     let txt = french
         .entries
         .iter()
         .find(|e| e.id.starts_with("urn:veille:article:"))
         .expect("the .txt article");
-    assert!(txt.links[0]
-        .href
-        .contains("/api/articles/fr-recrutement.txt"));
+    assert!(txt.links[0].href.ends_with("/articles/fr-recrutement.txt"));
+    assert!(!txt.links[0].href.contains("/api/"));
 }

@@ -73,9 +73,9 @@ async fn the_page_shows_the_hostile_article_as_text() {
         let scripts = body.matches("<script").count();
         let own = body.matches("<script nonce=\"").count();
         assert_eq!(scripts, own, "{url}");
-        // Without a web URL, the title links to the stored article.
+        // Without a web URL, the title links to the article's page.
         assert!(
-            body.contains(&format!("href=\"/api/articles/{HOSTILE_ID}\"")),
+            body.contains(&format!("href=\"/articles/{HOSTILE_ID}\"")),
             "{url}"
         );
     }
@@ -98,7 +98,7 @@ async fn the_feed_carries_the_hostile_article_as_text() {
     let summary = &entry.summary.as_ref().unwrap().content;
     assert!(!summary.contains("<script"), "{summary}");
     assert!(summary.contains("<mark>zebra</mark>"), "{summary}");
-    assert!(entry.links[0]
-        .href
-        .ends_with(&format!("/api/articles/{HOSTILE_ID}")));
+    let link = &entry.links[0].href;
+    assert!(link.ends_with(&format!("/articles/{HOSTILE_ID}")), "{link}");
+    assert!(!link.contains("/api/"), "{link}");
 }

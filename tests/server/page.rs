@@ -85,11 +85,14 @@ async fn results_are_rendered_on_the_server_with_facets_and_sorting() {
 async fn articles_without_a_web_url_link_to_the_stored_article() {
     let (_fx, server) = served();
     let (_, body) = get(&server.url("/?q=oboe+reeds+synthetic+rival")).await;
-    let link = r#"href="/api/articles/notes.jsonl%231""#;
+    let link = r#"href="/articles/notes.jsonl%231""#;
     assert!(body.contains(link), "{body}");
-    let (status, article) = get(&server.url("/api/articles/notes.jsonl%231")).await;
+    let (status, article) = get(&server.url("/articles/notes.jsonl%231")).await;
     assert_eq!(status, 200);
-    assert!(article.contains("Oboe reeds get a synthetic rival"));
+    assert!(article.contains("<h1>Oboe reeds get a synthetic rival</h1>"));
+    let (status, json) = get(&server.url("/api/articles/notes.jsonl%231")).await;
+    assert_eq!(status, 200);
+    assert!(json.contains("Oboe reeds get a synthetic rival"));
 }
 
 #[tokio::test]

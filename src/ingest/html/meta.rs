@@ -1,5 +1,7 @@
 //! What a page says about itself: the `<meta>` tags publishers fill for
-//! sharing (Open Graph, `article:*`), the `<title>`, the first `<h1>`, a
+//! sharing (Open Graph, `article:*`), the declared language (`lang` or
+//! `xml:lang` on `<html>`, else a `Content-Language`, `language` or
+//! `DC.language` meta tag), the `<title>`, the first `<h1>`, a
 //! `<time datetime>`, the canonical link, and where the article sits
 //! (`<article>`, `<main>`, `<body>`). One walk over the elements finds
 //! them all; choosing between candidates is left to the caller.
@@ -38,7 +40,11 @@ impl<'a> Meta<'a> {
     pub fn collect(doc: &'a Html) -> Meta<'a> {
         let root = doc.root_element();
         let mut meta = Meta {
-            lang: root.attr("lang").map(str::to_owned),
+            lang: ["lang", "xml:lang"]
+                .iter()
+                .filter_map(|name| root.attr(name))
+                .find(|v| !v.trim().is_empty())
+                .map(str::to_owned),
             ..Meta::default()
         };
         for element in root.descendent_elements() {
@@ -86,7 +92,8 @@ impl<'a> Meta<'a> {
         let Some(content) = el.attr("content") else {
             return;
         };
-        let Some(key) = el.attr("property").or_else(|| el.attr("name")) else {
+        let key = el.attr("property").or_else(|| el.attr("name"));
+        let Some(key) = key.or_else(|| el.attr("http-equiv")) else {
             return;
         };
         let slot = match key.trim().to_ascii_lowercase().as_str() {
@@ -95,6 +102,8 @@ impl<'a> Meta<'a> {
             "og:site_name" => &mut self.site_name,
             "og:description" => &mut self.og_description,
             "og:locale" => &mut self.og_locale,
+            // After `<html lang>`, which was read first and wins.
+            "content-language" | "language" | "dc.language" => &mut self.lang,
             "description" => &mut self.description,
             "article:published_time" => &mut self.published_time,
             "date" => &mut self.meta_date,
@@ -113,5 +122,40 @@ impl<'a> Meta<'a> {
 fn set_once(slot: &mut Option<String>, value: impl FnOnce() -> String) {
     if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
         *slot = Some(value());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(page: &str) -> Option<String> {
+        let doc = Html::parse_document(page);
+        Meta::collect(&doc).lang
+    }
+
+    #[test]
+    fn the_declared_language_is_found_where_pages_put_it() {
+        assert_eq!(lang(r#"<html lang="fr-FR"><p>x"#).as_deref(), Some("fr-FR"));
+        // XHTML's attribute, when `lang` is missing or blank.
+        let xhtml = r#"<html xmlns="http://www.w3.org/1999/xhtml" lang=" " xml:lang="de"><p>x"#;
+        assert_eq!(lang(xhtml).as_deref(), Some("de"));
+        let meta = |tag: &str| {
+            lang(&format!(
+                "<html><head>{tag}</head><body><p>x</p></body></html>"
+            ))
+        };
+        assert_eq!(
+            meta(r#"<meta http-equiv="Content-Language" content="es">"#).as_deref(),
+            Some("es")
+        );
+        assert_eq!(
+            meta(r#"<meta name="DC.language" content="it">"#).as_deref(),
+            Some("it")
+        );
+        // `<html lang>` wins over a meta tag.
+        let both = r#"<html lang="en"><head><meta name="language" content="fr"></head></html>"#;
+        assert_eq!(lang(both).as_deref(), Some("en"));
+        assert_eq!(lang("<html><p>x</p></html>"), None);
     }
 }
