@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::IsTerminal;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -269,16 +270,21 @@ struct Known {
     hash_owner: HashMap<u64, Arc<str>>,
     /// Article id → its file and text.
     id_owner: HashMap<Arc<str>, Owner>,
-    /// File key → the ids of its articles.
+    /// File key → the ids of its articles, as the index had them when the
+    /// run began: a file read in this run is not read again in it, and one
+    /// that fails half-way is forgotten through `id_owner`
+    /// ([`Known::forget_taken`]). Not kept for the files read: the ids of
+    /// a dump of half a million articles would be 16 MB more.
     by_file: HashMap<Arc<str>, Vec<Arc<str>>>,
     folders: Folders,
 }
 
-/// The file holding an article (its key) and the hash of its text.
+/// The file holding an article (its key) and the hash of its text (none
+/// for a hash of 0: 8 bytes an article less than an `Option<u64>`).
 #[derive(Debug)]
 struct Owner {
     file: Arc<str>,
-    text_hash: Option<u64>,
+    text_hash: Option<NonZeroU64>,
 }
 
 impl Known {
@@ -292,7 +298,7 @@ impl Known {
             let Some(owner) = self.id_owner.get(&id).filter(|o| &*o.file == file) else {
                 continue;
             };
-            if let Some(h) = owner.text_hash {
+            if let Some(h) = owner.text_hash.map(NonZeroU64::get) {
                 if self.hash_owner.get(&h).is_some_and(|held| *held == id) {
                     self.hash_owner.remove(&h);
                 }
@@ -301,6 +307,15 @@ impl Known {
         }
         self.folders.remove_file(file);
         self.files.remove(file);
+    }
+
+    /// Forgets the ids and texts that `file` took in this run (which
+    /// `by_file` does not list), going through every id: only for a file
+    /// that fails half-way.
+    fn forget_taken(&mut self, file: &str) {
+        self.id_owner.retain(|_, o| &*o.file != file);
+        let ids = &self.id_owner;
+        self.hash_owner.retain(|_, id| ids.contains_key(id));
     }
 }
 
@@ -499,6 +514,9 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         }
     }
     bar.finish_and_clear();
+    // What the run knew of every article (a hundred MB for half a million)
+    // goes before the commit and the merges it starts.
+    drop(known);
     // Files skipped again, and nothing else: no commit, so the index's
     // time of update (and the daemons' readers) stay as they were.
     if wrote || report.created.is_some() {
@@ -743,7 +761,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     }
                     let owner = Owner {
                         file: Arc::clone(file),
-                        text_hash: h,
+                        text_hash: h.and_then(NonZeroU64::new),
                     };
                     known.id_owner.insert(Arc::clone(&id), owner);
                     known.by_file.entry(Arc::clone(file)).or_default().push(id);
@@ -1037,7 +1055,6 @@ struct FileWrite<'f> {
     added: u64,
     fresh: u64,
     duplicates: u64,
-    ids: Vec<Arc<str>>,
     languages: BTreeMap<String, usize>,
     found: Vec<Duplicate>,
     same_text: Vec<Duplicate>,
@@ -1072,7 +1089,6 @@ impl<'f> FileWrite<'f> {
             added: 0,
             fresh: 0,
             duplicates: 0,
-            ids: Vec::new(),
             languages: BTreeMap::new(),
             found: Vec::new(),
             same_text: Vec::new(),
@@ -1107,6 +1123,7 @@ impl<'f> FileWrite<'f> {
                 self.before = ids
                     .iter()
                     .filter_map(|id| known.id_owner.get(id).and_then(|o| o.text_hash))
+                    .map(NonZeroU64::get)
                     .collect();
             }
         }
@@ -1140,7 +1157,7 @@ impl<'f> FileWrite<'f> {
         if let Some(owner) = known
             .id_owner
             .get(own_id.as_str())
-            .filter(|o| o.text_hash == Some(p.text_hash))
+            .filter(|o| o.text_hash == NonZeroU64::new(p.text_hash))
         {
             if !self.recheck {
                 self.found.push(Duplicate {
@@ -1174,10 +1191,9 @@ impl<'f> FileWrite<'f> {
             .or_insert_with(|| Arc::clone(&id));
         let owner = Owner {
             file: Arc::clone(&self.key),
-            text_hash: Some(text_hash),
+            text_hash: NonZeroU64::new(text_hash),
         };
         known.id_owner.insert(Arc::clone(&id), owner);
-        self.ids.push(Arc::clone(&id));
         let fresh = !self.before.contains(&text_hash);
         self.fresh += u64::from(fresh);
         self.added += 1;
@@ -1243,7 +1259,6 @@ impl<'f> FileWrite<'f> {
         }
         self.release(out, 0);
         let key = self.key.to_string();
-        out.known.by_file.insert(Arc::clone(&self.key), self.ids);
         out.known.folders.set_file(&key, self.votes);
         let report = &mut *out.report;
         report.articles_added += self.fresh as usize;
@@ -1285,8 +1300,8 @@ impl<'f> FileWrite<'f> {
         // forgetting its ids those it took.
         out.writer
             .delete_term(Term::from_field_text(out.fields.file, &self.key));
-        out.known.by_file.insert(Arc::clone(&self.key), self.ids);
         out.known.forget_file(&self.key);
+        out.known.forget_taken(&self.key);
         if let Some(old) = self.old {
             out.report.articles_removed += old.articles as usize;
         }
