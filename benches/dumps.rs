@@ -13,8 +13,9 @@
 //!   (the records with a body) and BBC (2.2k English text files), one
 //!   article per line, about 108 MB and 54k articles;
 //! - `1g/dump.jsonl`: that dump ten times over, each copy with its own ids
-//!   and a word of its own in every text (identical texts would be
-//!   duplicates, not articles), about 1.1 GB and 545k articles.
+//!   and a word of its own in every text (identical texts would be one
+//!   story filed ten times, shown as one hit), about 1.1 GB and 545k
+//!   articles.
 //!
 //! Then indexes each folder into a new index under GNU time, and prints the
 //! articles indexed out of the lines of the dump, the time and the peak
