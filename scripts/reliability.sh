@@ -5,7 +5,8 @@
 #     present), then resumed and compared with a clean run;
 #   - `veille serve --watch` killed 20 times while files land;
 #   - a 60 s load run at 64 connections while the watcher indexes;
-#   - the 5 MB entity flood, and a folder of 32 dumps of 16 MB (peak RSS);
+#   - the 5 MB entity flood, a folder of 32 dumps of 16 MB and a 400 MB
+#     dump (peak RSS);
 #   - then the whole reliability suite and the property tests once more.
 # The figures go to standard output and to target/reliability.log; the
 # README's "Reliability" section quotes them.
@@ -37,4 +38,4 @@ echo
 echo "== summary"
 # A test's first line of output follows its name on the same line.
 sed -E 's/^test [^ ]+ \.\.\. //' "$log" |
-  grep -E '^(first build|incremental run|[0-9]+ kills|watcher: |load \(|slowloris|normal client|hostile corpus|jsonl:|200 MB|entity flood|[0-9]+ dumps|second runs|outside runs|[0-9]+ searches|test result)' || true
+  grep -E '^(first build|incremental run|[0-9]+ kills|watcher: |load \(|slowloris|normal client|hostile corpus|jsonl:|200 MB|entity flood|[0-9]+ dumps|dump of|dump kills|second runs|outside runs|[0-9]+ searches|test result)' || true

@@ -4,6 +4,10 @@
 
 mod cli;
 
+/// See the `mimalloc` line of Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::main());
 }

@@ -30,11 +30,13 @@ pub struct IndexArgs {
     /// Start from an empty index.
     #[arg(long)]
     pub rebuild: bool,
-    /// Skip files larger than this many megabytes.
+    /// Skip files larger than this many megabytes; in a dump read article
+    /// by article (JSON Lines, JSON array), skip larger articles.
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_FILE_BYTES / MB as u64,
           value_parser = super::count::<u64>, allow_negative_numbers = true)]
     pub max_file_size: u64,
-    /// Memory budget of the index writer, in megabytes.
+    /// Memory budget of indexing (the writer and the articles being read),
+    /// in megabytes.
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_BYTES / MB,
           value_parser = super::count::<usize>, allow_negative_numbers = true)]
     pub memory: usize,

@@ -42,7 +42,7 @@ use crate::index::document::Prepared;
 pub(crate) const MIN_VOTES: u32 = 2;
 
 /// How many articles have each language (by code).
-type Votes = Vec<(&'static str, u32)>;
+pub(crate) type Votes = Vec<(&'static str, u32)>;
 
 /// The votes of each folder, and what each of its files gave.
 #[derive(Debug, Default)]
@@ -101,36 +101,68 @@ fn folder_of(key: &str) -> String {
 pub(crate) fn count(languages: impl IntoIterator<Item = &'static Language>) -> Votes {
     let mut votes: Votes = Vec::new();
     for language in languages {
-        match votes.iter_mut().find(|(code, _)| *code == language.code) {
-            Some((_, n)) => *n += 1,
-            None => votes.push((language.code, 1)),
-        }
+        tally(&mut votes, language);
     }
     votes
+}
+
+fn tally(votes: &mut Votes, language: &'static Language) {
+    match votes.iter_mut().find(|(code, _)| *code == language.code) {
+        Some((_, n)) => *n += 1,
+        None => votes.push((language.code, 1)),
+    }
 }
 
 /// The votes of a file's articles: those whose language was declared or
 /// detected.
 pub(crate) fn votes(prepared: &[Prepared]) -> Votes {
-    count(prepared.iter().filter_map(|p| match p.detection.method {
-        DetectionMethod::Declared | DetectionMethod::Detected => p.detection.language,
-        DetectionMethod::Majority | DetectionMethod::Fallback => None,
-    }))
+    let mut votes = Votes::new();
+    for p in prepared {
+        vote(&mut votes, p);
+    }
+    votes
+}
+
+/// Counts the vote of one article, if its language was declared or detected.
+pub(crate) fn vote(votes: &mut Votes, p: &Prepared) {
+    match p.detection.method {
+        DetectionMethod::Declared | DetectionMethod::Detected => {
+            if let Some(language) = p.detection.language {
+                tally(votes, language);
+            }
+        }
+        DetectionMethod::Majority | DetectionMethod::Fallback => {}
+    }
 }
 
 /// Gives the articles of one file whose language is undecided the majority
 /// language of the file, or for the one article of a file, `folder`'s.
 /// Their confidence stays the detector's (low) one.
 pub(crate) fn settle(prepared: &mut [Prepared], folder: Option<&'static Language>) {
+    let votes = votes(prepared);
+    let articles = prepared.len();
+    settle_counted(prepared, articles, &votes, folder);
+}
+
+/// [`settle`] for a file read in parts (a dump): `undecided` holds some of
+/// its articles, and the file has `articles` in all, whose `votes` are
+/// given.
+pub(crate) fn settle_counted(
+    undecided: &mut [Prepared],
+    articles: usize,
+    votes: &Votes,
+    folder: Option<&'static Language>,
+) {
+    let prepared = undecided;
     if !prepared
         .iter()
         .any(|p| p.detection.method == DetectionMethod::Fallback)
     {
         return;
     }
-    let language = match prepared.len() {
+    let language = match articles {
         1 => folder,
-        _ => winner(votes(prepared).into_iter()).or_else(|| together(prepared)),
+        _ => winner(votes.iter().copied()).or_else(|| together(prepared)),
     };
     let Some(language) = language else {
         return;

@@ -4,9 +4,12 @@
 //! keeps for it (size, mtime, then content hash), and only reads, parses and
 //! analyses what is new or changed; files that disappeared lose their
 //! articles. Parsing and language detection run on every core (rayon);
-//! tantivy's writer threads do the analysis. Articles and their file record
-//! are always added together and commits fall between files, so a run that
-//! is interrupted leaves the index exactly as of its last commit.
+//! tantivy's writer threads do the analysis. Files are read in batches
+//! bounded by the memory budget; a dump bigger than a batch is read article
+//! by article, in batches of articles. Articles and their file record are
+//! always added together and commits fall between files, never inside one,
+//! so a run that is interrupted leaves the index exactly as of its last
+//! commit, with each file whole.
 //!
 //! A file left out (too large, binary, unparsable, empty) keeps a file
 //! record without articles, so that its removal is noticed, but that record
@@ -19,25 +22,30 @@ use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::IsTerminal;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
+use tantivy::index::SegmentId;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::schema::Term;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::{SegmentMeta, TantivyDocument};
 
 use crate::analysis::dedup;
-use crate::analysis::lang::{self, Language};
+use crate::analysis::lang::{self, DetectionMethod, Language};
 use crate::error::{Error, Result};
 use crate::index::document::{self, Origin, Prepared};
-use crate::index::neighbours::{self, Folders};
+use crate::index::neighbours::{self, Folders, Votes};
+use crate::index::queue::{Queue, Queued};
 use crate::index::schema::{Fields, KIND_ARTICLE, KIND_FILE};
 use crate::index::store::{CommitPayload, Probe, Store, META_FILE};
 use crate::ingest::article::Article;
 use crate::ingest::{self, Skip, SourceFile, Warning};
 
-/// Default memory budget of the index writer, in bytes.
+/// Default memory budget of indexing, in bytes.
 pub const DEFAULT_MEMORY_BYTES: usize = 200 * 1024 * 1024;
 /// tantivy refuses less than this per writer thread.
 const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
@@ -47,10 +55,88 @@ const COMMIT_EVERY_DOCS: usize = 50_000;
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 /// Files parsed in parallel per batch; bounds the memory held by parsed text.
 const BATCH_FILES: usize = 256;
-/// ... and their total size: a batch of big dumps is held whole, parsed,
-/// before it is written (256 files of 40 MB would be 10 GB and more).
-/// A single file larger than this is a batch of its own.
-const BATCH_BYTES: u64 = 64 * 1024 * 1024;
+/// The share of `--memory` a batch's text may take: 1/16 (12.5 MB of the
+/// default 200 MB). A batch of whole files, or of a dump's articles, is
+/// read, then parsed and analysed on every core, then handed to the writer.
+/// Its text is held up to four times over (the text read, the articles
+/// parsed from it, the documents queued for the writer, bounded by a
+/// [`Queue`] of one batch): a quarter of the budget.
+const BATCH_SHARE: usize = 16;
+/// The share of `--memory` given to tantivy's writer: a quarter. What
+/// batches and the writer leave (half) is for tantivy's segment flushes and
+/// merges, which briefly need more than the writer's budget, and for what
+/// the run keeps per article (ids and text hashes: about 200 bytes each,
+/// 100 MB for half a million articles).
+const WRITER_SHARE: usize = 4;
+/// Bytes of index per document, roughly, for news articles (measured: 2.3
+/// to 2.5 KB). Merges read their segments through memory maps, which count
+/// in the process's memory: a merge is kept under half the budget of index
+/// data, this many bytes a document.
+const INDEX_BYTES_PER_DOC: usize = 2500;
+
+/// How the memory budget (`--memory`) is shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Budget {
+    /// Budget of tantivy's writer, in bytes.
+    writer: usize,
+    /// Bytes of text read per batch. A file larger than this that holds many
+    /// articles (a dump) is read article by article.
+    batch: usize,
+    /// The most documents merged at once.
+    merge_docs: u64,
+}
+
+impl Budget {
+    fn of(memory: usize) -> Budget {
+        let writer = memory / WRITER_SHARE;
+        Budget {
+            writer,
+            batch: (memory / BATCH_SHARE).max(1),
+            merge_docs: (memory / 2 / INDEX_BYTES_PER_DOC) as u64,
+        }
+    }
+}
+
+/// tantivy's merge policy, with each merge cut to at most `max_docs`
+/// documents: a merge of the segments of a whole big index would map them
+/// all into memory at once.
+#[derive(Debug)]
+struct BoundedMerges {
+    inner: LogMergePolicy,
+    max_docs: u64,
+}
+
+impl MergePolicy for BoundedMerges {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let docs: HashMap<SegmentId, u64> = segments
+            .iter()
+            .map(|s| (s.id(), u64::from(s.num_docs())))
+            .collect();
+        let mut merges = Vec::new();
+        for candidate in self.inner.compute_merge_candidates(segments) {
+            let mut group = Vec::new();
+            let mut total = 0;
+            for id in candidate.0 {
+                let n = docs.get(&id).copied().unwrap_or(0);
+                if total + n > self.max_docs && !group.is_empty() {
+                    if group.len() > 1 {
+                        merges.push(MergeCandidate(std::mem::take(&mut group)));
+                    }
+                    group.clear();
+                    total = 0;
+                }
+                if n <= self.max_docs {
+                    group.push(id);
+                    total += n;
+                }
+            }
+            if group.len() > 1 {
+                merges.push(MergeCandidate(group));
+            }
+        }
+        merges
+    }
+}
 
 /// What to index, and how.
 #[derive(Debug, Clone)]
@@ -61,9 +147,11 @@ pub struct IndexOptions {
     pub index: PathBuf,
     /// Start from an empty index.
     pub rebuild: bool,
-    /// Files larger than this are skipped.
+    /// Files larger than this are skipped; in a dump read article by
+    /// article, articles larger than this are.
     pub max_file_bytes: u64,
-    /// Memory budget of the index writer, in bytes.
+    /// Memory budget of indexing, in bytes: the writer's, and that of the
+    /// files and articles being read.
     pub memory_bytes: usize,
     /// Worker threads for parsing and for the writer (0: one per core).
     pub threads: usize,
@@ -165,40 +253,69 @@ impl FileState {
     }
 }
 
-/// What the index knows: file records, which file owns each article id,
-/// the text hash of each id (a record seen again is the same id with the
-/// same text), a record holding each text (to report repeated texts), and
-/// the languages of each folder's articles.
+/// What the index knows: file records, which file owns each article id
+/// and the text hash of each id (a record seen again is the same id with
+/// the same text), a record holding each text (to report repeated texts),
+/// and the languages of each folder's articles.
+///
+/// An entry per article: a dump of a million articles makes a million, so
+/// file keys and ids are shared (`Arc<str>`), never copied per entry.
 #[derive(Debug, Default)]
 struct Known {
     files: HashMap<String, FileState>,
-    /// A record with this text, as (file, id). A text held by several
-    /// records is reported as held by one of them; once that one is gone,
-    /// the others are not found here until the next run.
-    hash_owner: HashMap<u64, (String, String)>,
-    id_owner: HashMap<String, String>,
-    id_hash: HashMap<String, u64>,
-    by_file: HashMap<String, (Vec<u64>, Vec<String>)>,
+    /// Text hash → the id of a record that has it (whose file is in
+    /// `id_owner`: ids are unique). A text held by several records is
+    /// reported as held by one of them; once that one is gone, the others
+    /// are not found here until the next run.
+    hash_owner: HashMap<u64, Arc<str>>,
+    /// Article id → its file and text.
+    id_owner: HashMap<Arc<str>, Owner>,
+    /// File key → the ids of its articles, as the index had them when the
+    /// run began: a file read in this run is not read again in it, and one
+    /// that fails half-way is forgotten through `id_owner`
+    /// ([`Known::forget_taken`]). Not kept for the files read: the ids of
+    /// a dump of half a million articles would be 16 MB more.
+    by_file: HashMap<Arc<str>, Vec<Arc<str>>>,
     folders: Folders,
 }
 
+/// The file holding an article (its key) and the hash of its text (none
+/// for a hash of 0: 8 bytes an article less than an `Option<u64>`).
+#[derive(Debug)]
+struct Owner {
+    file: Arc<str>,
+    text_hash: Option<NonZeroU64>,
+}
+
 impl Known {
+    /// The key of the file holding article `id`.
+    fn file_of(&self, id: &str) -> Option<&str> {
+        self.id_owner.get(id).map(|o| &*o.file)
+    }
+
     fn forget_file(&mut self, file: &str) {
-        if let Some((hashes, ids)) = self.by_file.remove(file) {
-            for h in hashes {
-                if self.hash_owner.get(&h).is_some_and(|(f, _)| f == file) {
+        for id in self.by_file.remove(file).unwrap_or_default() {
+            let Some(owner) = self.id_owner.get(&id).filter(|o| &*o.file == file) else {
+                continue;
+            };
+            if let Some(h) = owner.text_hash.map(NonZeroU64::get) {
+                if self.hash_owner.get(&h).is_some_and(|held| *held == id) {
                     self.hash_owner.remove(&h);
                 }
             }
-            for id in ids {
-                if self.id_owner.get(&id).is_some_and(|f| f == file) {
-                    self.id_owner.remove(&id);
-                    self.id_hash.remove(&id);
-                }
-            }
+            self.id_owner.remove(&id);
         }
         self.folders.remove_file(file);
         self.files.remove(file);
+    }
+
+    /// Forgets the ids and texts that `file` took in this run (which
+    /// `by_file` does not list), going through every id: only for a file
+    /// that fails half-way.
+    fn forget_taken(&mut self, file: &str) {
+        self.id_owner.retain(|_, o| &*o.file != file);
+        let ids = &self.id_owner;
+        self.hash_owner.retain(|_, id| ids.contains_key(id));
     }
 }
 
@@ -254,7 +371,8 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     // index`, a daemon's watcher) could commit between our reading of the
     // file records and our taking the lock, and every file it had just
     // indexed would be indexed again: each of its articles twice.
-    let mut writer = make_writer(&store, opts.memory_bytes, threads)?;
+    let budget = Budget::of(opts.memory_bytes);
+    let mut writer = make_writer(&store, budget, threads)?;
     let reader = store.index.reader()?;
     let searcher = reader.searcher();
     let mut known = Known::default();
@@ -333,53 +451,72 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     let mut pending_docs = 0usize;
     let mut wrote = !removed.is_empty();
     let mut last_commit = Instant::now();
-    for batch in batches(&work) {
-        let loaded: Vec<Loaded> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(file, why)| {
-                    let loaded = load(file, *why, opts);
-                    bar.inc(1);
-                    loaded
-                })
-                .collect()
-        });
-        let mut loaded = loaded;
-        settle_languages(
-            &mut known,
-            batch.iter().map(|(f, _)| key_of(f)),
-            &mut loaded,
-        );
-        for ((file, why), loaded) in batch.iter().zip(loaded) {
-            let key = key_of(file);
-            let display = file.path.to_string_lossy().into_owned();
-            let written = apply(
-                &mut writer,
-                &fields,
-                &mut known,
-                &mut report,
-                &Shown {
-                    prefix: &prefix,
-                    given: &opts.root,
-                },
-                file,
-                &key,
-                &display,
-                *why,
-                loaded,
-            );
-            pending_docs += written;
-            wrote |= written > 0;
-        }
+    let shown = Shown {
+        prefix: &prefix,
+        given: &opts.root,
+    };
+    let queue = Queue::new(budget.batch);
+    let mut out = Out {
+        writer: &mut writer,
+        queue: &queue,
+        fields: &fields,
+        known: &mut known,
+        report: &mut report,
+        shown: &shown,
+    };
+    // Dumps bigger than a batch (or than the size limit) are read article
+    // by article; the size limit then applies to each article.
+    let streamed = |f: &SourceFile| {
+        (f.size > budget.batch as u64 || f.size > opts.max_file_bytes)
+            && ingest::dump::is_dump(&f.path)
+    };
+    for batch in batches(&work, budget.batch as u64, &streamed) {
+        let written = match batch {
+            &[(file, why)] if streamed(file) => {
+                let key = key_of(file);
+                let display = file.path.to_string_lossy().into_owned();
+                let written = read_dump(&mut out, &pool, opts, budget, (file, &key, &display), why);
+                bar.inc(1);
+                written
+            }
+            _ => {
+                let mut loaded: Vec<Loaded> = pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map(|(file, why)| {
+                            let loaded = load(file, *why, opts);
+                            bar.inc(1);
+                            loaded
+                        })
+                        .collect()
+                });
+                settle_languages(out.known, batch.iter().map(|(f, _)| key_of(f)), &mut loaded);
+                let mut written = 0;
+                for ((file, why), loaded) in batch.iter().zip(loaded) {
+                    let key = key_of(file);
+                    let display = file.path.to_string_lossy().into_owned();
+                    written += apply(&mut out, (file, &key, &display), *why, loaded);
+                }
+                written
+            }
+        };
+        pending_docs += written;
+        wrote |= written > 0;
+        // Commits fall between files, never inside one: a file's record
+        // and its articles appear together, whatever its size (tantivy
+        // keeps what is not committed out of the index, on disk).
         if pending_docs >= COMMIT_EVERY_DOCS
             || (pending_docs > 0 && last_commit.elapsed() >= COMMIT_EVERY)
         {
-            commit(&mut writer)?;
+            commit(out.writer)?;
             pending_docs = 0;
             last_commit = Instant::now();
         }
     }
     bar.finish_and_clear();
+    // What the run knew of every article (a hundred MB for half a million)
+    // goes before the commit and the merges it starts.
+    drop(known);
     // Files skipped again, and nothing else: no commit, so the index's
     // time of update (and the daemons' readers) stay as they were.
     if wrote || report.created.is_some() {
@@ -394,9 +531,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
 }
 
 /// Cuts the work into batches of at most [`BATCH_FILES`] files and
-/// [`BATCH_BYTES`] bytes (at least one file each), in order.
+/// `max_bytes` bytes (at least one file each), in order; a file that is
+/// `streamed` is a batch of its own.
 fn batches<'w, 'f>(
     work: &'w [(&'f SourceFile, Work)],
+    max_bytes: u64,
+    streamed: &'w dyn Fn(&SourceFile) -> bool,
 ) -> impl Iterator<Item = &'w [(&'f SourceFile, Work)]> {
     let mut rest = work;
     std::iter::from_fn(move || {
@@ -404,9 +544,15 @@ fn batches<'w, 'f>(
             return None;
         }
         let (mut n, mut bytes) = (1, rest[0].0.size);
-        while n < rest.len() && n < BATCH_FILES && bytes + rest[n].0.size <= BATCH_BYTES {
-            bytes += rest[n].0.size;
-            n += 1;
+        if !streamed(rest[0].0) {
+            while n < rest.len()
+                && n < BATCH_FILES
+                && bytes + rest[n].0.size <= max_bytes
+                && !streamed(rest[n].0)
+            {
+                bytes += rest[n].0.size;
+                n += 1;
+            }
         }
         let (batch, tail) = rest.split_at(n);
         rest = tail;
@@ -442,18 +588,32 @@ fn open_for_writing(opts: &IndexOptions, report: &mut Report) -> Result<Store> {
     }
 }
 
-fn make_writer(store: &Store, memory: usize, threads: usize) -> Result<IndexWriter> {
+/// tantivy's writer, fed with documents that wait in a [`Queue`].
+type IndexWriter = tantivy::IndexWriter<Queued>;
+
+fn make_writer(store: &Store, budget: Budget, threads: usize) -> Result<IndexWriter> {
+    let (memory, merge_docs) = (budget.writer, budget.merge_docs);
     let threads = threads
         .clamp(1, 8)
         .min((memory / MIN_MEMORY_PER_THREAD).max(1));
     let memory = memory.max(threads * MIN_MEMORY_PER_THREAD);
-    let writer = match store.index.writer_with_num_threads(threads, memory) {
+    // One merge at a time: each maps its segments into memory.
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(memory / threads)
+        .num_merge_threads(1)
+        .build();
+    let writer = match store.index.writer_with_options(options) {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(..)) => {
             return Err(Error::Locked(store.path.clone()))
         }
         Err(e) => return Err(e.into()),
     };
+    writer.set_merge_policy(Box::new(BoundedMerges {
+        inner: LogMergePolicy::default(),
+        max_docs: merge_docs,
+    }));
     // A run killed before its commit leaves files that no commit uses. One
     // of them can bear the very name this run is about to write (a deletes
     // file is named after its segment and the operation's number, which
@@ -531,9 +691,8 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 /// and the languages of each file's articles (`with_articles` true). A run
 /// with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
-    let mut file = String::new();
-    let mut id = String::new();
-    let mut languages: HashMap<String, Vec<&'static Language>> = HashMap::default();
+    let no_file: Arc<str> = Arc::from("");
+    let mut languages: HashMap<Arc<str>, Vec<&'static Language>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let kind = ff.u64("kind")?;
@@ -551,7 +710,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
-        let file_terms = column_terms(&files)?;
+        let file_terms: Vec<Arc<str>> = column_terms(&files)?.into_iter().map(Arc::from).collect();
         let id_terms = match (&ids, with_articles) {
             (Some(ids), true) => column_terms(ids)?,
             _ => Vec::new(),
@@ -572,18 +731,15 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
             if (k == Some(KIND_ARTICLE)) != with_articles {
                 continue;
             }
-            file.clear();
-            if let Some(term) = files
+            let file = files
                 .term_ords(doc)
                 .next()
                 .and_then(|o| file_terms.get(o as usize))
-            {
-                file.push_str(term);
-            }
+                .unwrap_or(&no_file);
             match k {
                 Some(KIND_FILE) => {
                     known.files.insert(
-                        file.clone(),
+                        file.to_string(),
                         FileState {
                             size: size.first(doc).unwrap_or(0),
                             mtime: mtime.first(doc).unwrap_or(0),
@@ -594,30 +750,30 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                     );
                 }
                 Some(KIND_ARTICLE) => {
-                    id.clear();
-                    if let Some(ids) = &ids {
-                        if let Some(term) = ids
-                            .term_ords(doc)
-                            .next()
-                            .and_then(|o| id_terms.get(o as usize))
-                        {
-                            id.push_str(term);
-                        }
+                    let id: Arc<str> = ids
+                        .as_ref()
+                        .and_then(|ids| ids.term_ords(doc).next())
+                        .and_then(|o| id_terms.get(o as usize))
+                        .map_or_else(|| Arc::from(""), |term| Arc::from(term.as_str()));
+                    let h = text_hash.first(doc);
+                    if let Some(h) = h {
+                        known.hash_owner.insert(h, Arc::clone(&id));
                     }
-                    let entry = known.by_file.entry(file.clone()).or_default();
-                    if let Some(h) = text_hash.first(doc) {
-                        known.hash_owner.insert(h, (file.clone(), id.clone()));
-                        known.id_hash.insert(id.clone(), h);
-                        entry.0.push(h);
-                    }
-                    known.id_owner.insert(id.clone(), file.clone());
-                    entry.1.push(id.clone());
+                    let owner = Owner {
+                        file: Arc::clone(file),
+                        text_hash: h.and_then(NonZeroU64::new),
+                    };
+                    known.id_owner.insert(Arc::clone(&id), owner);
+                    known.by_file.entry(Arc::clone(file)).or_default().push(id);
                     if let Some(language) = langs
                         .as_ref()
                         .and_then(|l| l.term_ords(doc).next())
                         .and_then(|o| lang_terms.get(o as usize).copied().flatten())
                     {
-                        languages.entry(file.clone()).or_default().push(language);
+                        languages
+                            .entry(Arc::clone(file))
+                            .or_default()
+                            .push(language);
                     }
                 }
                 _ => {}
@@ -663,7 +819,7 @@ fn load(file: &SourceFile, why: Work, opts: &IndexOptions) -> Loaded {
             }
         }
     };
-    let hash = content_hash(&bytes);
+    let hash = ingest::content_hash(&bytes);
     // Touched, not changed: the same bytes need no parsing or analysis;
     // `apply` only renews the file's record.
     if matches!(why, Work::Changed(old) if old.hash == hash) {
@@ -710,11 +866,6 @@ fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepare
     }
 }
 
-fn content_hash(bytes: &[u8]) -> u64 {
-    let digest = blake3::hash(bytes);
-    u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"))
-}
-
 /// Hash of an article's text with white space normalised: the identity used
 /// to find exact copies across files and formats. A text long enough to
 /// be compared ([`dedup::MIN_WORDS`] words) is the story whatever its
@@ -745,184 +896,425 @@ fn text_hash(article: &Article) -> u64 {
     )
 }
 
+/// Where files go: the writer, and what the run knows and reports.
+struct Out<'a> {
+    writer: &'a mut IndexWriter,
+    /// Bounds the documents added but not yet indexed.
+    queue: &'a Queue,
+    fields: &'a Fields,
+    known: &'a mut Known,
+    report: &'a mut Report,
+    shown: &'a Shown<'a>,
+}
+
+/// A file as the index names it (its key) and as the report shows it.
+type Named<'a> = (&'a SourceFile, &'a str, &'a str);
+
 /// Applies one loaded file to the index; returns the number of documents
 /// written (0 when the index needs no change for it).
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    known: &mut Known,
-    report: &mut Report,
-    shown: &Shown<'_>,
-    file: &SourceFile,
-    key: &str,
-    display: &str,
-    why: Work,
-    loaded: Loaded,
-) -> usize {
+fn apply(out: &mut Out<'_>, named: Named<'_>, why: Work, loaded: Loaded) -> usize {
     // A touched file: same content, new mtime. Only its record changes.
     if let Work::Changed(old) = why {
         if loaded.outcome.is_ok() && old.hash == loaded.hash {
-            writer.delete_term(Term::from_field_text(fields.file_record, key));
-            let state = FileState {
-                size: file.size,
-                mtime: file.mtime_ns,
-                ..old
-            };
-            add_file_record(writer, fields, key, display, &state, "ok");
-            known.files.insert(key.to_string(), state);
-            report.files_touched += 1;
-            report.files_unchanged += 1;
-            return 1;
+            return touched(out, named, old);
         }
     }
-    let old = match why {
-        Work::New => None,
-        Work::Changed(old) | Work::Retry(old) => Some(old),
-        Work::Recheck => known.files.get(key).copied(),
-    };
-    // A recheck reads an unchanged file again: what it said the first time
-    // (warnings, duplicates) is not news.
-    let recheck = why == Work::Recheck;
     let (prepared, warnings) = match loaded.outcome {
         Ok(ok) => ok,
-        Err(skip) => {
-            return skip_file(
-                writer,
-                fields,
-                known,
-                report,
-                (file, key, display),
-                why,
-                loaded.hash,
-                skip,
-            )
-        }
+        Err(skip) => return skip_file(out, named, why, loaded.hash, skip),
     };
-    if !recheck {
-        for w in warnings {
-            report.warnings.push((display.to_string(), w));
-        }
+    let mut file = FileWrite::new(out.known, named, why, prepared.len() > 1);
+    file.warn(out, warnings);
+    for p in prepared {
+        file.add(out, p);
     }
-    if prepared.is_empty() {
-        return skip_file(
-            writer,
-            fields,
-            known,
-            report,
-            (file, key, display),
-            why,
-            loaded.hash,
-            Skip::Empty,
-        );
-    }
-    // The texts the file had in the index: those it adds again are not new.
-    let before: HashSet<u64> = if recheck {
-        known
-            .by_file
-            .get(key)
-            .map(|(hashes, _)| hashes.iter().copied().collect())
-            .unwrap_or_default()
-    } else {
-        HashSet::default()
-    };
-    if old.is_some() {
-        writer.delete_term(Term::from_field_text(fields.file, key));
-        known.forget_file(key);
-    }
+    file.finish(out, loaded.hash)
+}
 
-    let votes = neighbours::votes(&prepared);
-    let many = prepared.len() > 1;
-    let mut added = 0u64;
-    let mut fresh = 0u64;
-    let mut duplicates = 0u64;
-    let mut hashes = Vec::new();
-    let mut ids = Vec::new();
-    for (n, p) in prepared.into_iter().enumerate() {
-        let label = p
-            .article
-            .title
-            .clone()
-            .or_else(|| p.article.id.clone())
-            .unwrap_or_else(|| format!("{}#{}", file.rel, n + 1));
-        let own_id = own_id(&p.article, &file.rel, n + 1, many);
-        // The same record seen again (its id, its text): one record.
-        if known.id_hash.get(&own_id) == Some(&p.text_hash) {
-            if !recheck {
-                let owner = known.id_owner.get(&own_id).map_or(key, String::as_str);
-                report.duplicates.push(Duplicate {
-                    path: display.to_string(),
-                    article: label,
-                    of: own_id.clone(),
-                    of_path: shown.path(owner),
-                });
-            }
-            duplicates += 1;
-            continue;
-        }
-        // The same text under another id: a record of its own, which
-        // searches show with the other as one hit.
-        if let Some((owner, of)) = known.hash_owner.get(&p.text_hash) {
-            if !recheck {
-                report.same_text.push(Duplicate {
-                    path: display.to_string(),
-                    article: label,
-                    of: of.clone(),
-                    of_path: shown.path(owner),
-                });
-            }
-        }
-        let id = unique_id(known, own_id, &file.rel, n + 1, many);
-        writer
-            .add_document(document::to_document(
-                fields,
-                Origin {
-                    id: &id,
-                    file: key,
-                    path: display,
-                },
-                &p,
-            ))
-            .expect("the writer accepts documents while open");
-        known
-            .hash_owner
-            .entry(p.text_hash)
-            .or_insert_with(|| (key.to_string(), id.clone()));
-        known.id_hash.insert(id.clone(), p.text_hash);
-        known.id_owner.insert(id.clone(), key.to_string());
-        hashes.push(p.text_hash);
-        ids.push(id);
-        if !before.contains(&p.text_hash) {
-            *report
-                .languages
-                .entry(p.detection.code().to_string())
-                .or_default() += 1;
-            fresh += 1;
-        }
-        added += 1;
-    }
-    known.by_file.insert(key.to_string(), (hashes, ids));
-    known.folders.set_file(key, votes);
-    report.articles_added += fresh as usize;
-    let kept = added - fresh;
-    report.articles_removed += old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
-    match why {
-        Work::New | Work::Retry(_) => report.files_added += 1,
-        Work::Changed(_) => report.files_updated += 1,
-        // A copy that took the place of an original that went away.
-        Work::Recheck if fresh > 0 => report.files_updated += 1,
-        Work::Recheck => report.files_unchanged += 1,
-    }
+/// Renews the record of a file whose content did not change; returns the
+/// number of documents written.
+fn touched(out: &mut Out<'_>, (file, key, display): Named<'_>, old: FileState) -> usize {
+    out.writer
+        .delete_term(Term::from_field_text(out.fields.file_record, key));
     let state = FileState {
         size: file.size,
         mtime: file.mtime_ns,
-        hash: loaded.hash,
-        articles: added,
-        duplicates,
+        ..old
     };
-    add_file_record(writer, fields, key, display, &state, "ok");
-    known.files.insert(key.to_string(), state);
-    added as usize + 1
+    add_file_record(out, key, display, &state, "ok");
+    out.known.files.insert(key.to_string(), state);
+    out.report.files_touched += 1;
+    out.report.files_unchanged += 1;
+    1
+}
+
+/// Reads a dump article by article ([`ingest::dump`]) into the index:
+/// batches of articles bounded by the budget, each parsed and analysed on
+/// every core, then added to the writer; returns the number of documents
+/// written. Articles of undecided language take the dump's majority, as
+/// those of a file read whole take their file's. Nothing is committed
+/// here: the caller commits between files.
+fn read_dump(
+    out: &mut Out<'_>,
+    pool: &rayon::ThreadPool,
+    opts: &IndexOptions,
+    budget: Budget,
+    named: Named<'_>,
+    why: Work,
+) -> usize {
+    let (source, _, _) = named;
+    // A changed mtime: the same content needs no reading, only its record.
+    if let Work::Changed(old) = why {
+        match ingest::file_hash(&source.path) {
+            Ok(hash) if hash == old.hash => return touched(out, named, old),
+            Ok(_) => {}
+            Err(skip) => return skip_file(out, named, why, 0, skip),
+        }
+    }
+    // Every article of a dump is numbered (`file#N`), however many it has.
+    let mut file = FileWrite::new(out.known, named, why, true).holding();
+    let default_lang = opts.default_lang;
+    let read = ingest::dump::read(
+        &source.path,
+        opts.max_file_bytes,
+        budget.batch,
+        &mut |items| {
+            let parsed: Vec<(Vec<Prepared>, Vec<Warning>)> = pool.install(|| {
+                items
+                    .into_par_iter()
+                    .map(|item| {
+                        let line = item.line;
+                        // A parser bug costs one article, never the run.
+                        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            ingest::dump::parse(item)
+                        }))
+                        .unwrap_or_else(|_| ingest::Parsed {
+                            articles: Vec::new(),
+                            warnings: vec![Warning {
+                                line: Some(line),
+                                message: "internal error in the parser (please report this file)"
+                                    .into(),
+                            }],
+                        });
+                        let prepared = parsed
+                            .articles
+                            .into_iter()
+                            .filter(|a| !a.is_empty())
+                            .map(|a| prepare(a, default_lang))
+                            .collect();
+                        (prepared, parsed.warnings)
+                    })
+                    .collect()
+            });
+            for (prepared, warnings) in parsed {
+                file.warn(out, warnings);
+                for p in prepared {
+                    file.add(out, p);
+                }
+            }
+            // Articles of undecided language wait for the dump's majority,
+            // up to a batch of them.
+            file.release(out, budget.batch);
+        },
+    );
+    match read {
+        Ok(end) => {
+            file.warn(out, end.warnings);
+            file.finish(out, end.hash)
+        }
+        Err(skip) => file.fail(out, skip),
+    }
+}
+
+/// One file's articles on their way into the writer, one at a time: what
+/// the file had in the index, and what it gets. The file's old documents
+/// go at its first article, so that a file that turns out to have none is
+/// left out as a whole ([`skip_file`]).
+///
+/// A dump read in batches ([`FileWrite::holding`]) cannot know its majority
+/// language before its end: its articles of undecided language take their
+/// id, and count as records, as they come, but their documents are held
+/// back until the majority is known ([`FileWrite::release`]).
+struct FileWrite<'f> {
+    file: &'f SourceFile,
+    key: Arc<str>,
+    display: &'f str,
+    why: Work,
+    /// The file's record before this run, if it had one.
+    old: Option<FileState>,
+    /// Read again though unchanged: what it says is not news.
+    recheck: bool,
+    /// Number articles `file#N` (a file with several).
+    many: bool,
+    /// The old documents are deleted (at the first article).
+    started: bool,
+    /// The texts the file had in the index: those it adds again are not new.
+    before: HashSet<u64>,
+    /// Articles seen, duplicates included.
+    seen: usize,
+    added: u64,
+    fresh: u64,
+    duplicates: u64,
+    languages: BTreeMap<String, usize>,
+    found: Vec<Duplicate>,
+    same_text: Vec<Duplicate>,
+    /// The languages of the file's articles, declared or detected.
+    votes: Votes,
+    /// Hold back the documents of articles of undecided language.
+    hold: bool,
+    /// Those held back, with their id and whether they are new.
+    held: Vec<(Arc<str>, Prepared, bool)>,
+    /// Their text's size, in bytes.
+    held_bytes: usize,
+}
+
+impl<'f> FileWrite<'f> {
+    fn new(known: &Known, (file, key, display): Named<'f>, why: Work, many: bool) -> Self {
+        let old = match why {
+            Work::New => None,
+            Work::Changed(old) | Work::Retry(old) => Some(old),
+            Work::Recheck => known.files.get(key).copied(),
+        };
+        FileWrite {
+            file,
+            key: Arc::from(key),
+            display,
+            why,
+            old,
+            recheck: why == Work::Recheck,
+            many,
+            started: false,
+            before: HashSet::default(),
+            seen: 0,
+            added: 0,
+            fresh: 0,
+            duplicates: 0,
+            languages: BTreeMap::new(),
+            found: Vec::new(),
+            same_text: Vec::new(),
+            votes: Votes::new(),
+            hold: false,
+            held: Vec::new(),
+            held_bytes: 0,
+        }
+    }
+
+    /// A file whose articles come in batches (a dump): those of undecided
+    /// language wait for the file's majority.
+    fn holding(mut self) -> Self {
+        self.hold = true;
+        self
+    }
+
+    fn warn(&self, out: &mut Out<'_>, warnings: Vec<Warning>) {
+        if !self.recheck {
+            for w in warnings {
+                out.report.warnings.push((self.display.to_string(), w));
+            }
+        }
+    }
+
+    /// Removes the file's old documents, before its first new one.
+    fn start(&mut self, out: &mut Out<'_>) {
+        self.started = true;
+        if self.recheck {
+            let known = &*out.known;
+            if let Some(ids) = known.by_file.get(&*self.key) {
+                self.before = ids
+                    .iter()
+                    .filter_map(|id| known.id_owner.get(id).and_then(|o| o.text_hash))
+                    .map(NonZeroU64::get)
+                    .collect();
+            }
+        }
+        if self.old.is_some() {
+            out.writer
+                .delete_term(Term::from_field_text(out.fields.file, &self.key));
+            out.known.forget_file(&self.key);
+        }
+    }
+
+    /// Adds one article: a record of its own, unless it is a record seen
+    /// again (its id, its text), which is counted as a duplicate.
+    fn add(&mut self, out: &mut Out<'_>, p: Prepared) {
+        if !self.started {
+            self.start(out);
+        }
+        self.seen += 1;
+        let n = self.seen;
+        neighbours::vote(&mut self.votes, &p);
+        let known = &mut *out.known;
+        let file = self.file;
+        let label = || {
+            p.article
+                .title
+                .clone()
+                .or_else(|| p.article.id.clone())
+                .unwrap_or_else(|| format!("{}#{n}", file.rel))
+        };
+        let own_id = own_id(&p.article, &file.rel, n, self.many);
+        // The same record seen again (its id, its text): one record.
+        if let Some(owner) = known
+            .id_owner
+            .get(own_id.as_str())
+            .filter(|o| o.text_hash == NonZeroU64::new(p.text_hash))
+        {
+            if !self.recheck {
+                self.found.push(Duplicate {
+                    path: self.display.to_string(),
+                    article: label(),
+                    of: own_id.clone(),
+                    of_path: out.shown.path(&owner.file),
+                });
+            }
+            self.duplicates += 1;
+            return;
+        }
+        // The same text under another id: a record of its own, which
+        // searches show with the other as one hit.
+        if let Some(of) = known.hash_owner.get(&p.text_hash) {
+            if !self.recheck {
+                let owner = known.file_of(of).unwrap_or(&self.key);
+                self.same_text.push(Duplicate {
+                    path: self.display.to_string(),
+                    article: label(),
+                    of: of.to_string(),
+                    of_path: out.shown.path(owner),
+                });
+            }
+        }
+        let id: Arc<str> = unique_id(known, own_id, &self.file.rel, n, self.many).into();
+        let text_hash = p.text_hash;
+        known
+            .hash_owner
+            .entry(text_hash)
+            .or_insert_with(|| Arc::clone(&id));
+        let owner = Owner {
+            file: Arc::clone(&self.key),
+            text_hash: NonZeroU64::new(text_hash),
+        };
+        known.id_owner.insert(Arc::clone(&id), owner);
+        let fresh = !self.before.contains(&text_hash);
+        self.fresh += u64::from(fresh);
+        self.added += 1;
+        if self.hold && p.detection.method == DetectionMethod::Fallback {
+            self.held_bytes += text_bytes(&p.article);
+            self.held.push((id, p, fresh));
+        } else {
+            self.write(out, &id, p, fresh);
+        }
+    }
+
+    /// Hands an article's document to the writer.
+    fn write(&mut self, out: &mut Out<'_>, id: &str, p: Prepared, fresh: bool) {
+        let doc = document::to_document(
+            out.fields,
+            Origin {
+                id,
+                file: &self.key,
+                path: self.display,
+            },
+            &p,
+        );
+        if fresh {
+            let lang = p.detection.code().to_string();
+            *self.languages.entry(lang).or_default() += 1;
+        }
+        // The article's text now lives in the document: free it before
+        // waiting for room in the queue.
+        drop(p);
+        out.writer
+            .add_document(out.queue.admit(doc))
+            .expect("the writer accepts documents while open");
+    }
+
+    /// Writes the articles held back once they take more than `limit` bytes
+    /// (0: all of them), with the majority language of the articles seen
+    /// so far: at the end of the file, its own. A dump of titles only could
+    /// otherwise hold most of itself.
+    fn release(&mut self, out: &mut Out<'_>, limit: usize) {
+        if self.held.is_empty() || (limit > 0 && self.held_bytes <= limit) {
+            return;
+        }
+        let mut held = std::mem::take(&mut self.held);
+        self.held_bytes = 0;
+        let mut undecided: Vec<Prepared> = Vec::with_capacity(held.len());
+        let mut rest = Vec::with_capacity(held.len());
+        for (id, p, fresh) in held.drain(..) {
+            undecided.push(p);
+            rest.push((id, fresh));
+        }
+        let folder = out.known.folders.majority(&self.key);
+        neighbours::settle_counted(&mut undecided, self.seen, &self.votes, folder);
+        for (p, (id, fresh)) in undecided.into_iter().zip(rest) {
+            self.write(out, &id, p, fresh);
+        }
+    }
+
+    /// Records the file once all its articles are in; returns the number of
+    /// documents written.
+    fn finish(mut self, out: &mut Out<'_>, hash: u64) -> usize {
+        if self.seen == 0 {
+            return self.fail(out, Skip::Empty);
+        }
+        self.release(out, 0);
+        let key = self.key.to_string();
+        out.known.folders.set_file(&key, self.votes);
+        let report = &mut *out.report;
+        report.articles_added += self.fresh as usize;
+        report.duplicates.extend(self.found);
+        report.same_text.extend(self.same_text);
+        for (code, n) in self.languages {
+            *report.languages.entry(code).or_default() += n;
+        }
+        let kept = self.added - self.fresh;
+        report.articles_removed += self.old.map_or(0, |o| o.articles.saturating_sub(kept)) as usize;
+        match self.why {
+            Work::New | Work::Retry(_) => report.files_added += 1,
+            Work::Changed(_) => report.files_updated += 1,
+            // A copy that took the place of an original that went away.
+            Work::Recheck if self.fresh > 0 => report.files_updated += 1,
+            Work::Recheck => report.files_unchanged += 1,
+        }
+        let state = FileState {
+            size: self.file.size,
+            mtime: self.file.mtime_ns,
+            hash,
+            articles: self.added,
+            duplicates: self.duplicates,
+        };
+        add_file_record(out, &key, self.display, &state, "ok");
+        out.known.files.insert(key, state);
+        self.added as usize + 1
+    }
+
+    /// Leaves the file out after all, taking back what was added of it;
+    /// returns the number of documents written.
+    fn fail(self, out: &mut Out<'_>, skip: Skip) -> usize {
+        let named = (self.file, &*self.key, self.display);
+        if !self.started {
+            return skip_file(out, named, self.why, 0, skip);
+        }
+        // Deleting the file's documents takes back those added in this
+        // run too (tantivy deletes what was added before the delete), and
+        // forgetting its ids those it took.
+        out.writer
+            .delete_term(Term::from_field_text(out.fields.file, &self.key));
+        out.known.forget_file(&self.key);
+        out.known.forget_taken(&self.key);
+        if let Some(old) = self.old {
+            out.report.articles_removed += old.articles as usize;
+        }
+        record_skip(out, named, 0, skip);
+        1
+    }
+}
+
+/// The bytes of an article's text (title, lead and body).
+fn text_bytes(article: &Article) -> usize {
+    let title = article.title.as_ref().map_or(0, String::len);
+    let lead = article.lead.as_ref().map_or(0, String::len);
+    title + lead + article.body.len()
 }
 
 /// Gives the articles of a batch of loaded files whose language neither
@@ -949,17 +1341,34 @@ fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loade
 
 /// Reports a file left out and records it (a record without articles, which
 /// the next run tries again); returns the number of documents written.
-#[allow(clippy::too_many_arguments)]
-fn skip_file(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    known: &mut Known,
-    report: &mut Report,
-    (file, key, display): (&SourceFile, &str, &str),
-    why: Work,
-    hash: u64,
-    skip: Skip,
-) -> usize {
+fn skip_file(out: &mut Out<'_>, named: Named<'_>, why: Work, hash: u64, skip: Skip) -> usize {
+    let (file, key, _) = named;
+    // Skipped again, for the same content: its record stands.
+    let same = FileState {
+        size: file.size,
+        mtime: file.mtime_ns,
+        hash,
+        articles: 0,
+        duplicates: 0,
+    };
+    if why == Work::Retry(same) {
+        out.report.skipped.push((named.2.to_string(), skip));
+        return 0;
+    }
+    if why != Work::New {
+        if let Some(old) = out.known.files.get(key) {
+            out.report.articles_removed += old.articles as usize;
+        }
+        out.writer
+            .delete_term(Term::from_field_text(out.fields.file, key));
+        out.known.forget_file(key);
+    }
+    record_skip(out, named, hash, skip);
+    1
+}
+
+/// Reports a skipped file and adds its record.
+fn record_skip(out: &mut Out<'_>, (file, key, display): Named<'_>, hash: u64, skip: Skip) {
     let state = FileState {
         size: file.size,
         mtime: file.mtime_ns,
@@ -968,21 +1377,9 @@ fn skip_file(
         duplicates: 0,
     };
     let status = skip.to_string();
-    report.skipped.push((display.to_string(), skip));
-    // Skipped again, for the same content: its record stands.
-    if why == Work::Retry(state) {
-        return 0;
-    }
-    if why != Work::New {
-        if let Some(old) = known.files.get(key) {
-            report.articles_removed += old.articles as usize;
-        }
-        writer.delete_term(Term::from_field_text(fields.file, key));
-        known.forget_file(key);
-    }
-    add_file_record(writer, fields, key, display, &state, &status);
-    known.files.insert(key.to_string(), state);
-    1
+    out.report.skipped.push((display.to_string(), skip));
+    add_file_record(out, key, display, &state, &status);
+    out.known.files.insert(key.to_string(), state);
 }
 
 /// How the report names a file from its key (absolute and canonical): as
@@ -1027,28 +1424,22 @@ fn by_path(rel: &str, n: usize, many: bool) -> String {
 /// unique if another file already uses it.
 fn unique_id(known: &Known, first: String, rel: &str, n: usize, many: bool) -> String {
     let by_path = by_path(rel, n, many);
-    if !known.id_owner.contains_key(&first) {
+    if !known.id_owner.contains_key(first.as_str()) {
         return first;
     }
-    let base = if known.id_owner.contains_key(&by_path) {
+    let base = if known.id_owner.contains_key(by_path.as_str()) {
         format!("{rel}#{n}")
     } else {
         return by_path;
     };
     (2..)
         .map(|k| format!("{base}~{k}"))
-        .find(|c| !known.id_owner.contains_key(c))
+        .find(|c| !known.id_owner.contains_key(c.as_str()))
         .expect("an unused id exists")
 }
 
-fn add_file_record(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    key: &str,
-    display: &str,
-    state: &FileState,
-    status: &str,
-) {
+fn add_file_record(out: &mut Out<'_>, key: &str, display: &str, state: &FileState, status: &str) {
+    let fields = out.fields;
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.kind, KIND_FILE);
     doc.add_text(fields.file, key);
@@ -1060,8 +1451,8 @@ fn add_file_record(
     doc.add_u64(fields.file_articles, state.articles);
     doc.add_u64(fields.file_duplicates, state.duplicates);
     doc.add_text(fields.file_status, status);
-    writer
-        .add_document(doc)
+    out.writer
+        .add_document(out.queue.admit(doc))
         .expect("the writer accepts documents while open");
 }
 
@@ -1074,7 +1465,8 @@ mod tests {
         const MB: u64 = 1024 * 1024;
         let sizes = [30 * MB, 30 * MB, 30 * MB, 30 * MB, 30 * MB, 200 * MB]
             .into_iter()
-            .chain(std::iter::repeat_n(1024, 600));
+            .chain(std::iter::repeat_n(1024, 600))
+            .chain([5 * MB, 5 * MB, 100 * MB, 5 * MB]);
         let files: Vec<SourceFile> = sizes
             .enumerate()
             .map(|(i, size)| SourceFile {
@@ -1085,11 +1477,14 @@ mod tests {
             })
             .collect();
         let work: Vec<(&SourceFile, Work)> = files.iter().map(|f| (f, Work::New)).collect();
-        let lens: Vec<usize> = batches(&work).map(<[_]>::len).collect();
+        // f608, 100 MB, is a dump read article by article.
+        let streamed = |f: &SourceFile| f.rel == "f608";
+        let lens: Vec<usize> = batches(&work, 64 * MB, &streamed).map(<[_]>::len).collect();
         // Two 30 MB files fit in 64 MiB, a third does not; a file larger
-        // than the limit is a batch of its own; small files go 256 at once.
-        assert_eq!(lens, [2, 2, 1, 1, 256, 256, 88]);
-        let rels: Vec<&str> = batches(&work)
+        // than the limit is a batch of its own; small files go 256 at once,
+        // and a dump goes alone.
+        assert_eq!(lens, [2, 2, 1, 1, 256, 256, 90, 1, 1]);
+        let rels: Vec<&str> = batches(&work, 64 * MB, &streamed)
             .flatten()
             .map(|(f, _)| f.rel.as_str())
             .collect();
@@ -1097,7 +1492,52 @@ mod tests {
             rels,
             files.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>()
         );
-        assert_eq!(batches(&[]).count(), 0);
+        assert_eq!(batches(&[], 64 * MB, &streamed).count(), 0);
+    }
+
+    #[test]
+    fn the_budget_is_shared_between_the_writer_and_the_batches() {
+        const MB: usize = 1024 * 1024;
+        let budget = Budget::of(DEFAULT_MEMORY_BYTES);
+        assert_eq!(budget.batch, DEFAULT_MEMORY_BYTES / BATCH_SHARE);
+        assert_eq!(budget.writer, DEFAULT_MEMORY_BYTES / WRITER_SHARE);
+        // Batches four times over, and half left for flushes, merges and
+        // the run's bookkeeping.
+        assert_eq!(budget.writer + 4 * budget.batch, DEFAULT_MEMORY_BYTES / 2);
+        assert_eq!(budget.merge_docs, 41_943);
+        assert_eq!(Budget::of(16 * MB).batch, MB);
+    }
+
+    #[test]
+    fn merges_are_cut_to_the_most_documents_merged_at_once() {
+        let schema = tantivy::schema::Schema::builder().build();
+        let index = tantivy::Index::create_in_ram(schema);
+        // Twelve segments of 10,000 documents, one of 50,000: one level.
+        let metas: Vec<SegmentMeta> = std::iter::repeat_n(10_000, 12)
+            .chain([50_000])
+            .map(|n| index.new_segment_meta(SegmentId::generate_random(), n))
+            .collect();
+        let mut inner = LogMergePolicy::default();
+        inner.set_level_log_size(10.0);
+        let policy = BoundedMerges {
+            inner,
+            max_docs: 35_000,
+        };
+        let sizes: Vec<Vec<u32>> = policy
+            .compute_merge_candidates(&metas)
+            .iter()
+            .map(|c| {
+                c.0.iter()
+                    .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
+                    .collect()
+            })
+            .collect();
+        // Three documents' worth of 10,000 at a time; the 50,000 one alone
+        // is never merged.
+        assert_eq!(sizes.len(), 4, "{sizes:?}");
+        assert!(sizes
+            .iter()
+            .all(|s| s.len() == 3 && s.iter().all(|&n| n == 10_000)));
     }
 
     #[test]

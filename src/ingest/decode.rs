@@ -46,11 +46,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Skip> {
             (text.into_owned(), warning)
         }
         None => {
+            check_not_binary(bytes)?;
             let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-            if looks_binary(head.iter().map(|&b| u32::from(b))) {
-                return Err(Skip::Binary);
-            }
             match std::str::from_utf8(bytes) {
                 Ok(text) => (text.to_owned(), None),
                 Err(e) => {
@@ -72,6 +69,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Skip> {
         text: normalize_newlines(text),
         warning,
     })
+}
+
+/// Refuses bytes that start like a binary file (as [`decode`] does), for a
+/// file read piece by piece: `head` is its first bytes.
+pub(super) fn check_not_binary(head: &[u8]) -> Result<(), Skip> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    if looks_binary(head.iter().map(|&b| u32::from(b))) {
+        return Err(Skip::Binary);
+    }
+    Ok(())
 }
 
 /// The UTF-16 flavour announced by a byte order mark, if any.

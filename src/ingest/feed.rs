@@ -9,6 +9,14 @@
 //! the feed and on an entry's content; [`declared_languages`] finds the
 //! other places publishers put it (`xml:lang` on an RSS root or channel or
 //! on an entry itself, Dublin Core's `<dc:language>` in a channel or item).
+//!
+//! Unlike JSON Lines and JSON arrays (see `dump`), a feed is read whole:
+//! feed-rs builds the whole feed at once and has no entry-by-entry reader,
+//! and cutting the XML into entries ourselves would be a second XML parser
+//! beside it. Feeds stay under the size limit of a file (`--max-file-size`),
+//! which also bounds each of their entries; no larger limit is given to
+//! them, since a feed held whole, parsed, takes several times its size and
+//! would break the memory budget. Feeds are rarely over a megabyte.
 
 use feed_rs::model::{Content, Entry, Feed, Text};
 use quick_xml::events::Event;

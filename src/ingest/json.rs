@@ -97,6 +97,28 @@ fn parse_item(n: usize, item: &Value) -> Parsed {
     parsed
 }
 
+/// Reads element `n` (1-based) of a JSON array read piece by piece, whose
+/// text starts at `line`; what follows the element's value (a separator
+/// read with a number) is ignored.
+pub(super) fn parse_element(n: usize, line: usize, text: &str) -> Parsed {
+    use serde::Deserialize;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut parsed = match Value::deserialize(&mut de) {
+        Ok(value) => parse_item(n, &value),
+        Err(e) => Parsed {
+            articles: Vec::new(),
+            warnings: vec![Warning {
+                line: None,
+                message: format!("item {n}: malformed JSON: {}", without_position(&e)),
+            }],
+        },
+    };
+    for warning in &mut parsed.warnings {
+        warning.line = Some(line);
+    }
+    parsed
+}
+
 /// Concatenates per-item results, in order.
 fn merge(results: Vec<Parsed>) -> Parsed {
     let mut parsed = Parsed::default();
@@ -131,7 +153,7 @@ pub fn parse_lines(text: &str) -> Parsed {
 }
 
 /// Parses one JSON Lines line (line number `n`).
-fn parse_line(n: usize, line: &str) -> Parsed {
+pub(super) fn parse_line(n: usize, line: &str) -> Parsed {
     let mut parsed = Parsed::default();
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(object)) => push_object(&object, Some(n), &mut parsed),
@@ -210,7 +232,7 @@ fn take_wrapped_list(object: &mut Fields) -> Option<Vec<Value>> {
 
 /// A serde_json message without its "at line L column C" suffix, which
 /// would be wrong for a JSON Lines line; the column is kept.
-fn without_position(e: &serde_json::Error) -> String {
+pub(super) fn without_position(e: &serde_json::Error) -> String {
     let message = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     match message.strip_suffix(&suffix) {

@@ -2,18 +2,21 @@
 //!
 //! The walker lists candidate files with their size and mtime (what
 //! incremental indexing compares); [`read_bytes`] loads one within the size
-//! limit; [`parse`] decodes and dispatches on the format. Problems with one
-//! file never stop the others: they come back as a [`Skip`] (the whole file
-//! is left out) or as [`Warning`]s (part of it was).
+//! limit; [`parse`] decodes and dispatches on the format. A dump (JSON
+//! Lines, a JSON array) too big to hold at once is read article by article
+//! instead ([`dump`]), and the size limit then applies to each article.
+//! Problems with one file never stop the others: they come back as a
+//! [`Skip`] (the whole file is left out) or as [`Warning`]s (part of it
+//! was).
 //!
 //! Each format lives in its own file (HTML in its own folder); `fields`
 //! holds the metadata lookup that JSON and Markdown share. This one holds
-//! the shared types, the walker and the dispatch, so the indexer only ever
-//! calls three functions.
+//! the shared types, the walker and the dispatch.
 
 pub mod article;
 pub mod date;
 mod decode;
+pub mod dump;
 mod feed;
 mod fields;
 mod html;
@@ -37,7 +40,8 @@ pub use date::parse_date;
 pub use html::html_to_text;
 pub(crate) use json::looks_like_html;
 
-/// Default size limit for one source file: 50 MB.
+/// Default size limit: of one source file, or of one article in a dump
+/// read article by article (a JSON Lines line, a JSON array's element).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
 /// The most text kept of one article's title, lead or body, in bytes; the
@@ -305,14 +309,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Parsed, Skip> {
 fn cap_articles(parsed: &mut Parsed) {
     let many = parsed.articles.len() > 1;
     for (n, article) in parsed.articles.iter_mut().enumerate() {
-        let mut cut = cap_text(&mut article.body);
-        for field in [&mut article.title, &mut article.lead]
-            .into_iter()
-            .flatten()
-        {
-            cut |= cap_text(field);
-        }
-        if cut {
+        if cap_article(article) {
             let which = if many {
                 format!("article {}: ", n + 1)
             } else {
@@ -320,10 +317,47 @@ fn cap_articles(parsed: &mut Parsed) {
             };
             parsed.warnings.push(Warning {
                 line: None,
-                message: format!("{which}text cut at {MAX_ARTICLE_TEXT_BYTES} bytes"),
+                message: format!("{which}{}", cut_message()),
             });
         }
     }
+}
+
+/// Cuts an article's texts to [`MAX_ARTICLE_TEXT_BYTES`]; true when one was.
+fn cap_article(article: &mut Article) -> bool {
+    let mut cut = cap_text(&mut article.body);
+    for field in [&mut article.title, &mut article.lead]
+        .into_iter()
+        .flatten()
+    {
+        cut |= cap_text(field);
+    }
+    cut
+}
+
+/// The warning for an article whose text was cut.
+fn cut_message() -> String {
+    format!("text cut at {MAX_ARTICLE_TEXT_BYTES} bytes")
+}
+
+/// The hash of a file's content that the index records (the first 8 bytes
+/// of its BLAKE3 digest); [`dump::read`] gives the same while it reads.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    short_hash(&blake3::hash(bytes))
+}
+
+/// [`content_hash`] of a file, read piece by piece.
+pub fn file_hash(path: &Path) -> Result<u64, Skip> {
+    let unreadable = |e: std::io::Error| Skip::Unreadable(e.to_string());
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(file).map_err(unreadable)?;
+    Ok(short_hash(&hasher.finalize()))
+}
+
+/// The first 8 bytes of a digest, the hash the index keeps.
+fn short_hash(digest: &blake3::Hash) -> u64 {
+    u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 /// Cuts `text` to at most [`MAX_ARTICLE_TEXT_BYTES`] at a character

@@ -7,6 +7,7 @@ mod capitals;
 #[path = "../common/mod.rs"]
 mod common;
 mod configuration;
+mod dumps;
 mod formats;
 mod incremental;
 mod pasted;

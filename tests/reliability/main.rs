@@ -1,7 +1,8 @@
 //! Reliability: what veille survives. Hostile input ([`hostile`]), SIGKILL
-//! in the middle of indexing ([`crash`]), several processes on one index
-//! ([`concurrency`]) and abusive HTTP clients and load on the daemon
-//! ([`abuse`]), all against the built binary.
+//! in the middle of indexing ([`crash`]) and inside a big dump ([`dump`]),
+//! several processes on one index ([`concurrency`]) and abusive HTTP
+//! clients and load on the daemon ([`abuse`]), all against the built
+//! binary.
 //!
 //! The default `cargo test` runs short versions; the long ones (more kill
 //! points, the shared corpora, a 60 s load run) are `#[ignore]`d and run by
@@ -13,5 +14,6 @@ mod abuse;
 mod common;
 mod concurrency;
 mod crash;
+mod dump;
 mod hostile;
 mod util;
