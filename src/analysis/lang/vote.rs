@@ -19,6 +19,7 @@
 
 use std::cell::RefCell;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{StopWordFilter, TextAnalyzer, TokenStream, WhitespaceTokenizer};
 
 use super::{Language, LANGUAGES};
@@ -77,11 +78,28 @@ impl Tally {
     }
 }
 
-thread_local! {
-    /// Per thread (a `TextAnalyzer` runs with `&mut`): each language with a
-    /// stop-word list and the analyzer that keeps all but its stop words.
-    static VOTERS: RefCell<Vec<(&'static Language, TextAnalyzer)>> = RefCell::new(
-        LANGUAGES
+/// Words whose stop-word lists a thread remembers; past this, it forgets
+/// them all and starts again. Asking tantivy's filters costs one lookup per
+/// language, a remembered word one lookup in all: news vocabulary repeats
+/// enough that most words of an article were met in earlier ones, and the
+/// memory stays a few megabytes per thread.
+const REMEMBERED_WORDS: usize = 50_000;
+
+/// A set of voting languages, one bit each (there are 13).
+type Lists = u32;
+
+/// One thread's voters (a `TextAnalyzer` runs with `&mut`).
+struct Voters {
+    /// Each language with a stop-word list, and the analyzer that keeps
+    /// all but its stop words.
+    languages: Vec<(&'static Language, TextAnalyzer)>,
+    /// The lists each word met so far is in.
+    known: FxHashMap<Box<str>, Lists>,
+}
+
+impl Voters {
+    fn new() -> Voters {
+        let languages: Vec<_> = LANGUAGES
             .iter()
             .filter(|l| l.has_chain())
             .filter_map(|l| {
@@ -91,8 +109,40 @@ thread_local! {
                     .build();
                 Some((l, analyzer))
             })
-            .collect(),
-    );
+            .collect();
+        assert!(languages.len() <= Lists::BITS as usize);
+        Voters {
+            languages,
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// Learns the lists of `words`, distinct and not known yet, all at
+    /// once: each language's analyzer runs over them, and the positions it
+    /// drops are its stop words.
+    fn learn(&mut self, words: &[&str]) {
+        let text = words.join(" ");
+        let mut lists: Vec<Lists> = vec![0; words.len()];
+        for (bit, (_, analyzer)) in self.languages.iter_mut().enumerate() {
+            let mut kept = vec![false; words.len()];
+            let mut stream = analyzer.token_stream(&text);
+            while stream.advance() {
+                kept[stream.token().position] = true;
+            }
+            for (list, kept) in lists.iter_mut().zip(kept) {
+                if !kept {
+                    *list |= 1 << bit;
+                }
+            }
+        }
+        for (word, list) in words.iter().zip(lists) {
+            self.known.insert((*word).into(), list);
+        }
+    }
+}
+
+thread_local! {
+    static VOTERS: RefCell<Voters> = RefCell::new(Voters::new());
 }
 
 /// The sample's words, lowercase, split at anything that is not a letter or
@@ -121,22 +171,39 @@ fn words(sample: &str) -> (String, usize) {
 /// Counts the stop words of each voting language in `sample`.
 pub fn tally(sample: &str) -> Tally {
     let (text, words) = words(sample);
-    let mut votes: Vec<(&'static Language, usize)> = VOTERS.with_borrow_mut(|voters| {
-        voters
-            .iter_mut()
-            .map(|(language, analyzer)| {
-                let mut stream = analyzer.token_stream(&text);
-                let mut kept = 0;
-                while stream.advance() {
-                    kept += 1;
-                }
-                (*language, words - kept)
-            })
-            .collect()
-    });
-    // Stable: a tie keeps table order, and a tie never wins anyway.
-    votes.sort_by(|a, b| b.1.cmp(&a.1));
-    Tally { words, votes }
+    VOTERS.with_borrow_mut(|voters| {
+        // Forget before learning, never between: every word of the sample
+        // is then known below.
+        if voters.known.len() + words > REMEMBERED_WORDS {
+            voters.known.clear();
+        }
+        let mut new: Vec<&str> = text
+            .split(' ')
+            .filter(|w| !w.is_empty() && !voters.known.contains_key(*w))
+            .collect();
+        if !new.is_empty() {
+            new.sort_unstable();
+            new.dedup();
+            voters.learn(&new);
+        }
+        let mut counts = vec![0usize; voters.languages.len()];
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let mut lists = voters.known.get(word).copied().unwrap_or(0);
+            while lists != 0 {
+                counts[lists.trailing_zeros() as usize] += 1;
+                lists &= lists - 1;
+            }
+        }
+        let mut votes: Vec<(&'static Language, usize)> = voters
+            .languages
+            .iter()
+            .map(|(language, _)| *language)
+            .zip(counts)
+            .collect();
+        // Stable: a tie keeps table order, and a tie never wins anyway.
+        votes.sort_by(|a, b| b.1.cmp(&a.1));
+        Tally { words, votes }
+    })
 }
 
 #[cfg(test)]
@@ -193,6 +260,15 @@ mod tests {
                          для оновлення теплових мереж і графіком, який оператори мають виконати \
                          протягом наступних двох років.";
         assert_eq!(winner(ukrainian), None);
+    }
+
+    #[test]
+    fn remembered_words_vote_as_on_first_sight() {
+        let text = "Les opérateurs du réseau ont dit que la panne était réglée.";
+        let first = tally(text);
+        assert_eq!(tally(text), first);
+        assert_eq!(first.words, 11);
+        assert_eq!(first.votes[0].0.code, "fr");
     }
 
     #[test]
