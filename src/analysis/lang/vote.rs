@@ -201,7 +201,7 @@ pub fn tally(sample: &str) -> Tally {
             .zip(counts)
             .collect();
         // Stable: a tie keeps table order, and a tie never wins anyway.
-        votes.sort_by(|a, b| b.1.cmp(&a.1));
+        votes.sort_by_key(|v| std::cmp::Reverse(v.1));
         Tally { words, votes }
     })
 }
