@@ -10,12 +10,13 @@
 //! shares some little words with one that has one) it abstains and
 //! whatlang decides. The known exception is Afrikaans, whose little words
 //! are Dutch ones (`die`, `van`, `het`, `op`, `wat`, `met`): the vote calls
-//! it Dutch where whatlang could tell it apart.
+//! it Dutch where whatlang tells it apart.
 //!
 //! The lists are tantivy's (the chains remove the same words), reached
 //! through its `StopWordFilter`, their only public door: each language's
-//! filter runs over the sample's words, and the words it removes are that
-//! language's votes.
+//! filter runs once over the words a thread has not met yet, and the
+//! thread remembers which lists each word is in (a word in a language's
+//! list is a vote for it).
 
 use std::cell::RefCell;
 
