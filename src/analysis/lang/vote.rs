@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{StopWordFilter, TextAnalyzer, TokenStream, WhitespaceTokenizer};
 
 use super::{Language, LANGUAGES};
+use crate::analysis::{ASCII_APOSTROPHE, TYPOGRAPHIC_APOSTROPHES};
 
 /// Fewest stop words the leading language must have. Measured with
 /// `examples/language_vote.rs`: with six, two OrangeSum titles with their
@@ -147,24 +148,44 @@ thread_local! {
 }
 
 /// The sample's words, lowercase, split at anything that is not a letter or
-/// digit (so `l’avion` gives `l` and `avion`), one space between them.
+/// digit (so `l’avion` gives `l` and `avion`), one space between them, and
+/// their number. A capital letter standing alone, not elided, is left out:
+/// it is an initial (`C Latham, B Cohen`), and initials would vote for
+/// French, whose list holds the elided `c`, `d`, `l`, `s`, `t`.
 fn words(sample: &str) -> (String, usize) {
     let mut out = String::with_capacity(sample.len());
     let mut count = 0;
-    let mut in_word = false;
+    // Where the current word starts in `out`, its letters, and whether its
+    // first one is a capital.
+    let mut word: Option<(usize, usize, bool)> = None;
+    let end_word =
+        |out: &mut String, count: &mut usize, word: (usize, usize, bool), next: Option<char>| {
+            let (start, letters, capital) = word;
+            let elided = next == Some(ASCII_APOSTROPHE)
+                || next.is_some_and(|c| TYPOGRAPHIC_APOSTROPHES.contains(&c));
+            if letters == 1 && capital && !elided {
+                // With the space before it.
+                out.truncate(start.saturating_sub(1));
+                *count -= 1;
+            }
+        };
     for c in sample.chars() {
         if c.is_alphanumeric() {
-            if !in_word {
-                if count > 0 {
+            let (_, letters, _) = word.get_or_insert_with(|| {
+                if !out.is_empty() {
                     out.push(' ');
                 }
                 count += 1;
-                in_word = true;
-            }
+                (out.len(), 0, c.is_uppercase())
+            });
+            *letters += 1;
             out.extend(c.to_lowercase());
-        } else {
-            in_word = false;
+        } else if let Some(w) = word.take() {
+            end_word(&mut out, &mut count, w, Some(c));
         }
+    }
+    if let Some(w) = word {
+        end_word(&mut out, &mut count, w, None);
     }
     (out, count)
 }
@@ -279,5 +300,10 @@ mod tests {
             ("l avion d airbus 2025".into(), 5)
         );
         assert_eq!(words("  "), (String::new(), 0));
+        assert_eq!(
+            words("C Latham, B Cohen (à Paris) D"),
+            ("latham cohen à paris".into(), 4)
+        );
+        assert_eq!(words("à l’État"), ("à l état".into(), 3));
     }
 }
