@@ -12,6 +12,11 @@
 //! Every language that whatlang detects and Snowball stems gets its own
 //! analysis chain (and index fields); the others are indexed with the
 //! language-neutral chain only.
+//!
+//! Detection first asks a cheap vote of stop words ([`vote`]), and calls
+//! whatlang only when the vote is not clear.
+
+pub mod vote;
 
 use frostem::Algorithm;
 use tantivy::tokenizer::Language as StopLang;
@@ -313,7 +318,7 @@ pub struct Detection {
 pub enum DetectionMethod {
     /// The source declared a language that veille knows.
     Declared,
-    /// whatlang identified the language reliably.
+    /// The stop-word vote or whatlang identified the language reliably.
     Detected,
     /// Text too short or detection unreliable: the language most articles
     /// of the same file or folder have (decided at indexing, where the
@@ -346,11 +351,7 @@ pub fn detect(
             method: DetectionMethod::Declared,
         };
     }
-    let mut sample = String::with_capacity(DETECT_SAMPLE_BYTES + 1);
-    sample.push_str(truncate_at_char(title, DETECT_SAMPLE_BYTES / 4));
-    sample.push('\n');
-    let room = DETECT_SAMPLE_BYTES.saturating_sub(sample.len());
-    sample.push_str(truncate_at_char(body, room));
+    let sample = sample(title, body);
     let fallback = Detection {
         language: default,
         confidence: 0.0,
@@ -359,7 +360,32 @@ pub fn detect(
     if sample.trim().len() < MIN_DETECT_BYTES {
         return fallback;
     }
-    let Some(info) = whatlang::detect(&sample) else {
+    detect_sample(&sample, fallback)
+}
+
+/// The text detection reads: the title (at most a quarter of
+/// [`DETECT_SAMPLE_BYTES`]), a newline, and the start of the body.
+pub fn sample(title: &str, body: &str) -> String {
+    let mut sample = String::with_capacity(DETECT_SAMPLE_BYTES + 1);
+    sample.push_str(truncate_at_char(title, DETECT_SAMPLE_BYTES / 4));
+    sample.push('\n');
+    let room = DETECT_SAMPLE_BYTES.saturating_sub(sample.len());
+    sample.push_str(truncate_at_char(body, room));
+    sample
+}
+
+/// Detects the language of a sample long enough to try: the stop-word vote
+/// when it is clear, else whatlang; `fallback` when neither is trusted.
+fn detect_sample(sample: &str, fallback: Detection) -> Detection {
+    let tally = vote::tally(sample);
+    if let Some(language) = tally.winner() {
+        return Detection {
+            language: Some(language),
+            confidence: tally.confidence(),
+            method: DetectionMethod::Detected,
+        };
+    }
+    let Some(info) = whatlang::detect(sample) else {
         return fallback;
     };
     let language = LANGUAGES.iter().find(|l| l.detect == info.lang());
@@ -398,7 +424,8 @@ const PARAGRAPH_SAMPLE_BYTES: usize = 384;
 /// Languages other than `main` in which whole paragraphs of `body` are
 /// written (an interview quoted in English inside a French story). Up to
 /// [`PARAGRAPH_SAMPLES`] paragraphs, spread over the text, are detected on
-/// their own; only languages with an analysis chain count.
+/// their own (a paragraph clearly in one language costs only the stop-word
+/// vote); only languages with an analysis chain count.
 pub fn other_languages(body: &str, main: Option<&'static Language>) -> Vec<&'static Language> {
     let paragraphs: Vec<&str> = body
         .split("\n\n")
