@@ -711,8 +711,11 @@ mod tests {
 
     /// What a long French article's language chain marks, read in
     /// windows, and read whole.
-    fn both(h: &mut Highlighter, text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
-        (h.ranges_in(text, "fr", true), h.ranges_in(text, "fr", false))
+    fn both(h: &mut Highlighter, text: &str) -> [Vec<(usize, usize)>; 2] {
+        [
+            h.ranges_in(text, "fr", true),
+            h.ranges_in(text, "fr", false),
+        ]
     }
 
     fn highlighter(query: &str) -> Highlighter {
@@ -742,7 +745,7 @@ mod tests {
             "recru*",
         ] {
             let mut h = highlighter(query);
-            let (windowed, whole) = both(&mut h, &text);
+            let [windowed, whole] = both(&mut h, &text);
             assert!(!whole.is_empty(), "{query}");
             assert_eq!(windowed, whole, "{query}");
         }
