@@ -373,8 +373,10 @@ fn windows(text: &str, words: &[(usize, usize)]) -> Vec<(usize, usize)> {
             from -= 1;
         }
         let from = text[..from]
-            .rfind(char::is_whitespace)
-            .map_or(0, |at| at + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(at, c)| at + c.len_utf8());
         let mut to = (e + WINDOW_MARGIN).min(text.len());
         while !text.is_char_boundary(to) {
             to += 1;
@@ -735,6 +737,16 @@ mod tests {
             filler.repeat(40)
         );
         assert!(text.len() > WHOLE_TEXT_BYTES);
+        // Windows end at white space of any width (French puts no-break
+        // spaces before colons and inside quotes).
+        let spaced = format!(
+            "{}« la mémoire\u{a0}vive\u{202f}» : {}",
+            filler.replace(' ', "\u{a0}").repeat(30),
+            filler.replace(' ', "\u{202f}").repeat(30)
+        );
+        let mut h = highlighter("mémoire vive");
+        let [windowed, whole] = both(&mut h, &spaced);
+        assert_eq!((windowed.len(), &windowed), (2, &whole));
         for query in [
             "recrutement",
             "\"mémoire vive\"",
