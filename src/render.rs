@@ -272,6 +272,19 @@ fn notices(err: &mut dyn Write, results: &Results, color: bool) -> io::Result<()
     Ok(())
 }
 
+/// The number of results as said: the count, or `10,000+` (grouped as
+/// the page writes it in English) when only a lower bound is known.
+fn shown_total(results: &Results) -> String {
+    if results.total_exact {
+        results.total.to_string()
+    } else {
+        format!(
+            "{}+",
+            crate::server::i18n::Ui::En.number(results.total as u64)
+        )
+    }
+}
+
 fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> {
     let s = |code: &'static str| if color { code } else { "" };
     if results.hits.is_empty() {
@@ -282,7 +295,8 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
             writeln!(
                 out,
                 "{} results for {:?}; none on this page.",
-                results.total, results.query
+                shown_total(results),
+                results.query
             )?;
         }
         return Ok(());
@@ -294,8 +308,12 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
         out,
         "{}{} result{} for {:?}, showing {first}–{last} ({} ms){}",
         s(style::DIM),
-        results.total,
-        if results.total == 1 { "" } else { "s" },
+        shown_total(results),
+        if results.total == 1 && results.total_exact {
+            ""
+        } else {
+            "s"
+        },
         results.query,
         results.took.as_millis(),
         s(style::RESET)
@@ -579,5 +597,42 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bounded_total_is_said_with_a_plus() {
+        let mut results = Results {
+            query: "fusée".into(),
+            total: crate::search::engine::COUNT_BOUND,
+            total_exact: false,
+            hits: Vec::new(),
+            relaxed: false,
+            warnings: Vec::new(),
+            suggestions: Vec::new(),
+            facets: None,
+            translated: Vec::new(),
+            took: std::time::Duration::ZERO,
+        };
+        let said = |r: &Results| {
+            let mut out = Vec::new();
+            human(&mut out, r, false).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(
+            said(&results).starts_with("10,000+ results for"),
+            "{}",
+            said(&results)
+        );
+        results.total_exact = true;
+        assert!(
+            said(&results).starts_with("10000 results for"),
+            "{}",
+            said(&results)
+        );
     }
 }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocSet, IndexReader, Order, ReloadPolicy, Searcher};
 
 use crate::analysis::lang::{self, Language};
@@ -37,6 +37,15 @@ use crate::search::{grouping, query, suggest};
 
 /// Largest page size accepted.
 pub const MAX_LIMIT: usize = 1000;
+/// Matches are counted one by one up to this many; past it a search says
+/// "at least this many" ([`Results::total_exact`] false), which lets the
+/// ranking skip the matches that cannot reach the page (block-max WAND).
+/// Searches that ask for facets, or sort by date, visit every match anyway
+/// and count them all.
+pub const COUNT_BOUND: usize = 10_000;
+
+/// A number of matches, and whether it is exact (not a lower bound).
+type Counted = (usize, bool);
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,8 +101,11 @@ impl Default for SearchOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
     pub query: String,
-    /// Number of matching articles.
+    /// Number of matching articles: exactly, or [`COUNT_BOUND`] when
+    /// there are more (see `total_exact`).
     pub total: usize,
+    /// False when `total` is only a lower bound: more articles matched.
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     /// True when no article had every word, and any word was accepted.
     pub relaxed: bool,
@@ -229,6 +241,7 @@ impl Engine {
             return Ok(Results {
                 query: input.to_string(),
                 total: 0,
+                total_exact: true,
                 hits: Vec::new(),
                 relaxed: false,
                 warnings: parsed.warnings,
@@ -274,15 +287,16 @@ impl Engine {
         let mut relaxed = false;
         if long {
             // Say so when no article has every word, as for short queries.
-            if total > 0 {
+            if total.0 > 0 {
                 let strict = builder.build(&parsed, &filters, false);
-                relaxed = searcher.search(strict.as_ref(), &Count)? == 0;
+                relaxed = count_up_to(&searcher, strict.as_ref(), 1)?.0 == 0;
             }
-        } else if total == 0 && parsed.groups.len() > 1 {
+        } else if total.0 == 0 && parsed.groups.len() > 1 {
             let loose = builder.build(&parsed, &filters, true);
             (total, docs, facets) = self.collect(&searcher, &presence, loose.as_ref(), opts)?;
-            relaxed = total > 0;
+            relaxed = total.0 > 0;
         }
+        let (total, total_exact) = total;
 
         let suggestions = if total == 0 {
             suggest::did_you_mean(&searcher, self.fields(), &parsed, builder.absent_names())
@@ -322,6 +336,7 @@ impl Engine {
         Ok(Results {
             query: input.to_string(),
             total,
+            total_exact,
             hits,
             relaxed,
             warnings: parsed.warnings,
@@ -333,15 +348,15 @@ impl Engine {
     }
 
     /// Runs `query` (BM25 with [`Presence`]'s statistics, or by date):
-    /// the number of matches, the candidates for the page, and the facets
-    /// when asked for.
+    /// the number of matches (and whether it is exact), the candidates for
+    /// the page, and the facets when asked for.
     fn collect(
         &self,
         searcher: &Searcher,
         presence: &Presence,
         query: &dyn Query,
         opts: &SearchOptions,
-    ) -> Result<(usize, Vec<ScoredDoc>, Option<Facets>)> {
+    ) -> Result<(Counted, Vec<ScoredDoc>, Option<Facets>)> {
         // Paging happens after grouping, so fetch from the top; grouping
         // needs more candidates than it shows.
         let wanted = opts.offset + opts.limit;
@@ -354,6 +369,17 @@ impl Engine {
         let top = TopDocs::with_limit(limit);
         let facets = opts.facets.then_some(FacetCollector);
         let (total, docs, facets) = match opts.sort {
+            // Alone, the top documents by score are found without scoring
+            // every match; the count is a second, plain walk.
+            Sort::Relevance if !opts.facets => {
+                let docs = searcher.search_with_statistics_provider(
+                    query,
+                    &top.order_by_score(),
+                    presence,
+                )?;
+                let docs = docs.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (count_up_to(searcher, query, COUNT_BOUND)?, docs, None)
+            }
             Sort::Relevance => {
                 let (docs, total, facets) = searcher.search_with_statistics_provider(
                     query,
@@ -361,7 +387,7 @@ impl Engine {
                     presence,
                 )?;
                 let docs = docs.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                (total, docs, facets)
+                ((total, true), docs, facets)
             }
             Sort::Date => {
                 let collector = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
@@ -371,12 +397,35 @@ impl Engine {
                     presence,
                 )?;
                 let docs = docs.into_iter().map(|(_, a)| (None, a)).collect();
-                (total, docs, facets)
+                ((total, true), docs, facets)
             }
         };
         let docs = if opts.limit == 0 { Vec::new() } else { docs };
         Ok((total, docs, facets))
     }
+}
+
+/// The live articles that `query` matches, counted up to `bound`: the
+/// count and true when there are no more, else `bound` and false. Matches
+/// are walked without scoring, and no further than the bound.
+fn count_up_to(searcher: &Searcher, query: &dyn Query, bound: usize) -> Result<Counted> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if count == bound {
+                    return Ok((bound, false));
+                }
+                count += 1;
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok((count, true))
 }
 
 /// Whether some article of the index, not a deleted one awaiting a merge,
@@ -404,4 +453,47 @@ fn holds(searcher: &Searcher, fields: &Fields, code: &str) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::Count;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+
+    use super::*;
+    use crate::search::fixture;
+
+    #[test]
+    fn counts_stop_at_the_bound_and_skip_deleted_articles() {
+        let story = |n: u32| format!("La fusée numéro {n} a décollé de Kourou ce matin.");
+        let first: Vec<(String, String)> = (0..3).map(|n| (format!("{n}.txt"), story(n))).collect();
+        // The second commit replaces 0.txt: its first record is deleted.
+        let second: Vec<(String, String)> = [0, 3, 4]
+            .into_iter()
+            .map(|n| (format!("{n}.txt"), format!("{} Mise à jour.", story(n))))
+            .collect();
+        let (_dir, engine) = fixture::index(&[&first, &second]);
+        let searcher = engine.searcher();
+        let french = TermQuery::new(
+            tantivy::Term::from_field_text(engine.fields().langs, "fr"),
+            IndexRecordOption::Basic,
+        );
+        assert_eq!(searcher.search(&french, &Count).unwrap(), 5);
+        assert_eq!(count_up_to(&searcher, &french, 3).unwrap(), (3, false));
+        assert_eq!(count_up_to(&searcher, &french, 5).unwrap(), (5, true));
+        assert_eq!(count_up_to(&searcher, &french, 10).unwrap(), (5, true));
+
+        // Without facets the count is the walk's; with them, the collector's.
+        for facets in [false, true] {
+            let opts = SearchOptions {
+                facets,
+                ..SearchOptions::default()
+            };
+            let found = engine.search("fusée kourou", &opts).unwrap();
+            assert_eq!((found.total, found.total_exact), (5, true), "{facets}");
+            let found = engine.search("\"mise à jour\"", &opts).unwrap();
+            assert_eq!((found.total, found.total_exact), (3, true), "{facets}");
+        }
+    }
 }

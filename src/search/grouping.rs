@@ -15,10 +15,8 @@
 //! it shows ([`candidates`]).
 
 use rustc_hash::FxHashMap as HashMap;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
 use crate::analysis::dedup;
 use crate::error::Result;
@@ -142,16 +140,30 @@ fn read_candidates(searcher: &Searcher, docs: &[ScoredDoc]) -> Result<Vec<Candid
 }
 
 /// Every live record whose text has this hash (at most [`MAX_COPIES`] and
-/// the one asked about), in index order.
+/// the one asked about), in index order: read from the hash's postings in
+/// each segment, with no query to build nor score (this runs for every hit
+/// shown, and most texts have no copy).
 fn records_with_text(searcher: &Searcher, hash: u64) -> Result<Vec<DocAddress>> {
     let field = searcher.schema().get_field("text_hash")?;
-    let query = TermQuery::new(Term::from_field_u64(field, hash), IndexRecordOption::Basic);
-    let top = searcher.search(
-        &query,
-        &TopDocs::with_limit(MAX_COPIES + 1).order_by_score(),
-    )?;
-    let mut addrs: Vec<DocAddress> = top.into_iter().map(|(_, addr)| addr).collect();
-    addrs.sort_unstable();
+    let term = Term::from_field_u64(field, hash);
+    let mut addrs = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let postings = segment
+            .inverted_index(field)?
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED && addrs.len() <= MAX_COPIES {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                addrs.push(DocAddress::new(ord as u32, doc));
+            }
+            doc = postings.advance();
+        }
+    }
     Ok(addrs)
 }
 

@@ -154,6 +154,7 @@ impl Engine {
                 query: article.id,
                 // As a search counts: every matching record, grouped or not.
                 total,
+                total_exact: true,
                 hits,
                 relaxed: false,
                 warnings: Vec::new(),

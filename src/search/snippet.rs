@@ -248,12 +248,26 @@ impl Highlighter {
     }
 
     /// Byte ranges of `text` that match, for an article in `language`.
+    ///
+    /// A long text goes through its language chain (the costly one: it
+    /// stems every word) only in [`windows`](Self::windows) around the
+    /// words that could match; the other chains read it whole.
     pub fn ranges(&mut self, text: &str, language: &str) -> Vec<(usize, usize)> {
+        self.ranges_in(text, language, text.len() > WHOLE_TEXT_BYTES)
+    }
+
+    fn ranges_in(&mut self, text: &str, language: &str, windowed: bool) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
+        let language_key = self.languages.get(language).map(|l| l.code);
+        let needles = match language_key {
+            Some(key) if windowed => self.needles(key),
+            _ => Vec::new(),
+        };
+        // Where the language chain's words may be, found by the neutral
+        // pass: byte spans of neutral tokens that start like one of them.
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
         let mut keys = vec![NEUTRAL_KEY, EXACT_KEY];
-        if let Some(l) = self.languages.get(language) {
-            keys.push(l.code);
-        }
+        keys.extend(language_key);
         for key in keys {
             let empty = HashSet::default();
             let terms = self.terms.get(key).unwrap_or(&empty);
@@ -264,35 +278,118 @@ impl Highlighter {
                 .collect();
             let neutral = key == NEUTRAL_KEY;
             let loose = neutral && !(self.prefixes.is_empty() && self.fuzzy.is_empty());
-            if terms.is_empty() && sequences.is_empty() && !loose {
+            let scout = neutral && !needles.is_empty();
+            if terms.is_empty() && sequences.is_empty() && !loose && !scout {
                 continue;
             }
             let Some(analyzer) = self.analyzers.get_mut(key) else {
                 continue;
             };
             let (prefixes, fuzzy) = (&self.prefixes, &self.fuzzy);
-            // Tokens are kept only when a phrase has to be found among them.
-            let mut tokens: Vec<Token> = Vec::new();
-            analysis::for_each_token(analyzer, text, |token| {
-                let hit = terms.contains(&token.text)
-                    || (neutral
-                        && (prefixes.iter().any(|p| token.text.starts_with(p.as_str()))
-                            || fuzzy.iter().any(|(w, d)| {
-                                strsim::damerau_levenshtein(w, &token.text) <= *d as usize
-                            })));
-                if hit && token.offset_from < token.offset_to {
-                    out.push((token.offset_from, token.offset_to));
+            let spans = if windowed && Some(key) == language_key {
+                windows(text, &candidates)
+            } else {
+                vec![(0, text.len())]
+            };
+            for (from, to) in spans {
+                // Tokens are kept only when a phrase has to be found among them.
+                let mut tokens: Vec<Token> = Vec::new();
+                analysis::for_each_token(analyzer, &text[from..to], |token| {
+                    let (start, end) = (from + token.offset_from, from + token.offset_to);
+                    if scout && needles.iter().any(|n| token.text.starts_with(n.as_str())) {
+                        candidates.push((start, end));
+                    }
+                    let hit = terms.contains(&token.text)
+                        || (neutral
+                            && (prefixes.iter().any(|p| token.text.starts_with(p.as_str()))
+                                || fuzzy.iter().any(|(w, d)| {
+                                    strsim::damerau_levenshtein(w, &token.text) <= *d as usize
+                                })));
+                    if hit && start < end {
+                        out.push((start, end));
+                    }
+                    if !sequences.is_empty() {
+                        let mut token = token.clone();
+                        token.offset_from = start;
+                        token.offset_to = end;
+                        tokens.push(token);
+                    }
+                });
+                for sequence in &sequences {
+                    out.extend(find_sequence(&tokens, sequence));
                 }
-                if !sequences.is_empty() {
-                    tokens.push(token.clone());
-                }
-            });
-            for sequence in sequences {
-                out.extend(find_sequence(&tokens, sequence));
             }
         }
         join_elisions(text, merge(out))
     }
+
+    /// The beginnings that the words of a text must have, once through the
+    /// neutral chain, to give a term of the chain `key` when stemmed: the
+    /// first few letters of each term. Stemming rewrites only the end of a
+    /// word (Snowball's regions begin after its first syllable), so a stem
+    /// without its last letter, cut to [`NEEDLE_CHARS`], begins the word.
+    fn needles(&self, key: ChainKey) -> Vec<String> {
+        let sequences = self
+            .sequences
+            .iter()
+            .filter(|s| s.chain == key)
+            .flat_map(|s| s.terms.iter().map(|(_, t)| t));
+        let mut out: Vec<String> = self
+            .terms
+            .get(key)
+            .into_iter()
+            .flatten()
+            .chain(sequences)
+            .map(|term| {
+                let chars = term.chars().count();
+                let keep = chars.saturating_sub(1).clamp(chars.min(2), NEEDLE_CHARS);
+                term.chars().take(keep).collect()
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Texts up to this length (in bytes) go whole through every chain: the
+/// search for candidate words would save little on them (titles, short
+/// dispatches).
+const WHOLE_TEXT_BYTES: usize = 1024;
+/// The most letters of a stem that a candidate word must begin with.
+const NEEDLE_CHARS: usize = 4;
+/// Bytes of context analysed on each side of a candidate word: enough for
+/// the words of a phrase around it, stop words between them included.
+const WINDOW_MARGIN: usize = 96;
+
+/// Spans of `text` around `words` (sorted byte spans) that the language
+/// chain reads: each word widened by [`WINDOW_MARGIN`] on both sides to
+/// white space, so that no word is cut, overlapping spans joined.
+fn windows(text: &str, words: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &(s, e) in words {
+        let mut from = s.saturating_sub(WINDOW_MARGIN);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let from = text[..from]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        let mut to = (e + WINDOW_MARGIN).min(text.len());
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let to = text[to..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |at| to + at);
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
 }
 
 /// Where the terms of `sequence` stand at their relative positions among
@@ -612,6 +709,109 @@ mod tests {
         assert_eq!(marks("les prix", text), ["prix"]);
         // A stemmed form matches, and is marked.
         assert_eq!(marks("recrutement", text), ["recrute"]);
+    }
+
+    /// What a long French article's language chain marks, read in
+    /// windows, and read whole.
+    fn both(h: &mut Highlighter, text: &str) -> [Vec<(usize, usize)>; 2] {
+        [
+            h.ranges_in(text, "fr", true),
+            h.ranges_in(text, "fr", false),
+        ]
+    }
+
+    fn highlighter(query: &str) -> Highlighter {
+        use crate::analysis::lang;
+        use crate::search::query::parse;
+        let languages = [lang::lookup("fr").unwrap(), lang::lookup("en").unwrap()];
+        let names: std::collections::HashSet<String> = std::collections::HashSet::new();
+        Highlighter::new(&parse(query), &languages, &names)
+    }
+
+    #[test]
+    fn long_texts_are_marked_as_when_read_whole() {
+        let filler = "Le marché des composants reste tendu cette année selon les analystes. ";
+        let text = format!(
+            "{}Meta recrute des chercheurs, aujourd’hui, pour la mémoire vive. {}Les recrutements heureux continuent; la mémoire  vive manque.",
+            filler.repeat(30),
+            filler.repeat(40)
+        );
+        assert!(text.len() > WHOLE_TEXT_BYTES);
+        // Windows end at white space of any width (French puts no-break
+        // spaces before colons and inside quotes).
+        let spaced = format!(
+            "{}« la mémoire\u{a0}vive\u{202f}» : {}",
+            filler.replace(' ', "\u{a0}").repeat(30),
+            filler.replace(' ', "\u{202f}").repeat(30)
+        );
+        let mut h = highlighter("mémoire vive");
+        let [windowed, whole] = both(&mut h, &spaced);
+        assert_eq!((windowed.len(), &windowed), (2, &whole));
+        for query in [
+            "recrutement",
+            "\"mémoire vive\"",
+            "heureuse",
+            "aujourd'hui",
+            "composants tendus",
+            "marche~",
+            "recru*",
+        ] {
+            let mut h = highlighter(query);
+            let [windowed, whole] = both(&mut h, &text);
+            assert!(!whole.is_empty(), "{query}");
+            assert_eq!(windowed, whole, "{query}");
+        }
+    }
+
+    /// On real articles, when the shared data is there: no word is marked
+    /// that reading the whole text would not mark, and nearly all are.
+    #[test]
+    fn real_articles_are_marked_as_when_read_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let shared = std::env::var_os("VEILLE_SHARED")
+            .map_or_else(|| root.join("../shared"), std::path::PathBuf::from);
+        let file = shared.join("data/orangesum/orangesum_hightech.jsonl");
+        let Ok(lines) = std::fs::read_to_string(&file) else {
+            println!("skipped: {} not found (set VEILLE_SHARED)", file.display());
+            return;
+        };
+        let texts: Vec<String> = lines
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| Some(v.get("article")?.as_str()?.to_string()))
+            .take(200)
+            .collect();
+        assert!(texts.len() == 200, "{}", texts.len());
+        let (mut kept, mut all) = (0, 0);
+        let mut times = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+        for query in [
+            "intelligence artificielle",
+            "\"réseaux sociaux\"",
+            "smartphones Apple",
+            "données personnelles",
+            "recherche scientifique",
+            "jeux vidéo",
+            "énergie",
+        ] {
+            let mut h = highlighter(query);
+            for text in &texts {
+                let t = std::time::Instant::now();
+                let windowed = h.ranges_in(text, "fr", true);
+                let t1 = t.elapsed();
+                let whole = h.ranges_in(text, "fr", false);
+                times.0 += t1;
+                times.1 += t.elapsed() - t1;
+                assert!(
+                    windowed.iter().all(|w| whole.contains(w)),
+                    "{query}: {windowed:?} not within {whole:?}"
+                );
+                kept += windowed.len();
+                all += whole.len();
+            }
+        }
+        println!("{kept} of {all} marks found in windows; {times:?}");
+        assert!(all > 500, "{all}");
+        assert!(kept * 1000 >= all * 995, "{kept} of {all}");
     }
 
     #[test]

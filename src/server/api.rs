@@ -25,8 +25,10 @@ use crate::search::Results;
 #[derive(Debug, Serialize)]
 pub struct SearchResponse<'a> {
     pub query: &'a str,
-    /// Number of matching articles (all pages).
+    /// Number of matching articles (all pages), or a lower bound of it.
     pub total: usize,
+    /// False when `total` is a lower bound: more articles matched.
+    pub total_exact: bool,
     /// Time spent answering, in milliseconds.
     pub took_ms: f64,
     /// True when the answer came from the cache of recent searches (the
@@ -61,6 +63,7 @@ impl<'a> SearchResponse<'a> {
         SearchResponse {
             query: &results.query,
             total: results.total,
+            total_exact: results.total_exact,
             took_ms: (took.as_secs_f64() * 1e6).round() / 1e3,
             cached,
             offset: params.offset,

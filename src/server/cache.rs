@@ -136,6 +136,7 @@ mod tests {
         Arc::new(Results {
             query: query.into(),
             total: 1,
+            total_exact: true,
             hits: Vec::new(),
             relaxed: false,
             warnings: Vec::new(),

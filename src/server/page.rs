@@ -628,8 +628,10 @@ fn summary(iface: Interface, r: &Results) -> Markup {
     let ui = iface.ui;
     let query = html! { q { (r.query) } };
     let total = r.total as u64;
+    // "10,000+" when the search only knows a lower bound.
+    let plus = if r.total_exact { "" } else { "+" };
     let counted = html! {
-        (ui.number(total)) " " (ui.plural(total, Msg::ResultOne, Msg::ResultMany))
+        (ui.number(total)) (plus) " " (ui.plural(total, Msg::ResultOne, Msg::ResultMany))
         " " (iface.t(Msg::For)) " " (query)
     };
     match (r.hits.first(), r.hits.last()) {
