@@ -189,8 +189,17 @@ impl Highlighter {
             .cloned()
             .collect();
         let words = self.analyze(NEUTRAL_KEY, text);
+        let capitals = !tokens.is_empty()
+            && tokens
+                .iter()
+                .all(|t| t.text.chars().any(char::is_uppercase));
         if !compounds.is_empty() && (compounds.len() == tokens.len() || words.is_empty()) {
             self.add(EXACT_KEY, None, compounds);
+        } else if compounds.is_empty() && capitals {
+            // A word in capitals (`AI`) matched articles that write it so:
+            // mark it as written, never the `ai` of `j'ai` that the
+            // neutral chain also holds.
+            self.add(EXACT_KEY, None, tokens);
         } else {
             self.add(NEUTRAL_KEY, None, words);
         }
