@@ -212,16 +212,7 @@ impl Printer {
                         s(style::RESET)
                     )?;
                     for other in &like.near_duplicates {
-                        writeln!(
-                            out,
-                            "  {}{}{}{} · {}{}",
-                            if other.same_text { "also at " } else { "" },
-                            s(style::PATH),
-                            other.location(),
-                            s(style::DIM),
-                            other.id,
-                            s(style::RESET)
-                        )?;
+                        other_record(out, "  ", other, color)?;
                     }
                 }
                 writeln!(out)?;
@@ -364,16 +355,7 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
             // An exact copy is the same story at another place; a
             // near-duplicate, another version of it.
             for other in &hit.similar {
-                writeln!(
-                    out,
-                    "       {}{}{}{} · {}{}",
-                    if other.same_text { "also at " } else { "" },
-                    s(style::PATH),
-                    other.location(),
-                    s(style::DIM),
-                    other.id,
-                    s(style::RESET)
-                )?;
+                other_record(out, "       ", other, color)?;
             }
         }
         for snippet in &hit.snippets {
@@ -386,6 +368,27 @@ fn human(out: &mut dyn Write, results: &Results, color: bool) -> io::Result<()> 
 
 /// `text` with its `highlights` in the style of matches (on a terminal),
 /// going back to the style `around` after each.
+/// One line for another record of a story: where it is, and its id; an
+/// exact copy is the same story at another place ("also at").
+fn other_record(
+    out: &mut dyn Write,
+    indent: &str,
+    other: &crate::search::hits::Similar,
+    color: bool,
+) -> io::Result<()> {
+    let s = |code: &'static str| if color { code } else { "" };
+    writeln!(
+        out,
+        "{indent}{}{}{}{} · {}{}",
+        if other.same_text { "also at " } else { "" },
+        s(style::PATH),
+        other.location(),
+        s(style::DIM),
+        other.id,
+        s(style::RESET)
+    )
+}
+
 fn marked(text: &str, highlights: &[(usize, usize)], color: bool, around: &str) -> String {
     if !color {
         return text.to_string();

@@ -56,10 +56,6 @@ const COMMAND_QUERIES: usize = 500;
 /// Distinct queries prepared for the daemon: more than it can answer in
 /// one run at its target rate, so that none is sent twice.
 const DAEMON_QUERIES: usize = 40_000;
-/// The largest file `veille index` reads, in MB: the dump is over the
-/// default 50 MB, which matters only until dumps are streamed (issue 13).
-// Drop this and the `--max-file-size` arguments once streaming has landed.
-const MAX_FILE_MB: &str = "200";
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -170,7 +166,7 @@ fn indexing(veille: &Path, corpus: &Corpus, work: &Path, report: &mut Report) {
         let index = work.join(folder);
         let (elapsed, rss) = run_measured(
             Command::new(veille)
-                .args(["index", "--rebuild", "-q", "--max-file-size", MAX_FILE_MB])
+                .args(["index", "--rebuild", "-q"])
                 .arg("--index")
                 .arg(&index)
                 .arg(source),
@@ -221,7 +217,7 @@ fn indexing(veille: &Path, corpus: &Corpus, work: &Path, report: &mut Report) {
 
     let (reindex, reindex_rss) = run_measured(
         Command::new(veille)
-            .args(["index", "-q", "--max-file-size", MAX_FILE_MB, "--index"])
+            .args(["index", "-q", "--index"])
             .arg(work.join("index"))
             .arg(&corpus.files),
     );
