@@ -408,7 +408,7 @@ impl Engine {
 /// The live articles that `query` matches, counted up to `bound`: the
 /// count and true when there are no more, else `bound` and false. Matches
 /// are walked without scoring, and no further than the bound.
-fn count_up_to(searcher: &Searcher, query: &dyn Query, bound: usize) -> Result<Counted> {
+pub(crate) fn count_up_to(searcher: &Searcher, query: &dyn Query, bound: usize) -> Result<Counted> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut count = 0;
     for segment in searcher.segment_readers() {

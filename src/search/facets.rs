@@ -3,8 +3,8 @@
 //!
 //! A tantivy collector that reads the `lang`, `source_raw` and `date` fast
 //! fields of every matching document; strings are counted by term ordinal per
-//! segment and resolved once at the end, so the cost per hit is a few array
-//! reads.
+//! segment (in a vector as long as the segment's dictionary) and resolved
+//! once at the end, so the cost per hit is a few array reads.
 
 use std::collections::BTreeMap;
 
@@ -48,8 +48,9 @@ pub struct FacetSegmentCollector {
     lang: Option<StrColumn>,
     source: Option<StrColumn>,
     date: Column<tantivy::DateTime>,
-    lang_counts: HashMap<u64, u64>,
-    source_counts: HashMap<u64, u64>,
+    /// Per term ordinal of `lang`, of `source`.
+    lang_counts: Vec<u64>,
+    source_counts: Vec<u64>,
     /// Per day (days since 1970): a day is one division away from the
     /// timestamp, its month a calendar computation done once per day.
     day_counts: HashMap<i64, u64>,
@@ -65,12 +66,14 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let ff = segment.fast_fields();
+        let (lang, source) = (ff.str("lang")?, ff.str("source_raw")?);
+        let slots = |c: &Option<StrColumn>| vec![0; c.as_ref().map_or(0, |c| c.num_terms())];
         Ok(FacetSegmentCollector {
-            lang: ff.str("lang")?,
-            source: ff.str("source_raw")?,
+            lang_counts: slots(&lang),
+            source_counts: slots(&source),
+            lang,
+            source,
             date: ff.date("date")?,
-            lang_counts: HashMap::default(),
-            source_counts: HashMap::default(),
             day_counts: HashMap::default(),
         })
     }
@@ -97,13 +100,16 @@ fn month_key(secs: i64) -> Option<i64> {
     Some(i64::from(d.year()) * 12 + i64::from(d.month0()))
 }
 
-fn resolve(col: &Option<StrColumn>, counts: HashMap<u64, u64>) -> BTreeMap<String, u64> {
+fn resolve(col: &Option<StrColumn>, counts: &[u64]) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
     let Some(col) = col else {
         return out;
     };
     let mut buf = String::new();
-    for (ord, n) in counts {
+    for (ord, &n) in (0u64..).zip(counts) {
+        if n == 0 {
+            continue;
+        }
         buf.clear();
         if col.ord_to_str(ord, &mut buf).unwrap_or(false) {
             *out.entry(buf.clone()).or_default() += n;
@@ -116,11 +122,14 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = Facets;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(ord) = self.lang.as_ref().and_then(|c| c.term_ords(doc).next()) {
-            *self.lang_counts.entry(ord).or_default() += 1;
-        }
-        if let Some(ord) = self.source.as_ref().and_then(|c| c.term_ords(doc).next()) {
-            *self.source_counts.entry(ord).or_default() += 1;
+        for (column, counts) in [
+            (&self.lang, &mut self.lang_counts),
+            (&self.source, &mut self.source_counts),
+        ] {
+            let ord = column.as_ref().and_then(|c| c.term_ords(doc).next());
+            if let Some(n) = ord.and_then(|o| counts.get_mut(usize::try_from(o).ok()?)) {
+                *n += 1;
+            }
         }
         if let Some(date) = self.date.first(doc) {
             let day = date.into_timestamp_secs().div_euclid(SECS_PER_DAY);
@@ -140,8 +149,8 @@ impl SegmentCollector for FacetSegmentCollector {
             .map(|(k, n)| (format!("{:04}-{:02}", k / 12, k % 12 + 1), n))
             .collect();
         Facets {
-            lang: resolve(&self.lang, self.lang_counts),
-            source: resolve(&self.source, self.source_counts),
+            lang: resolve(&self.lang, &self.lang_counts),
+            source: resolve(&self.source, &self.source_counts),
             month,
         }
     }

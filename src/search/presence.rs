@@ -16,10 +16,12 @@
 //! [`Presence`] is BM25's statistics provider, summing over the segments
 //! that hold each field. A field a segment lacks adds no tokens and no
 //! documents to the sums, so the scores are exactly those of a search over
-//! every segment.
+//! every segment. It remembers the sums it made during one search: the
+//! query builder asks whether a term exists before looking it up, and BM25
+//! asks again for the term's weight; the second answer costs no lookup.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::index::SegmentId;
@@ -42,6 +44,10 @@ pub struct Presence {
     /// Language field → the segments holding its language. Fields not
     /// listed (neutral, exact, title…) are looked up in every segment.
     by_field: FxHashMap<Field, Arc<FxHashSet<SegmentId>>>,
+    /// Document frequencies summed so far, per term.
+    doc_freqs: Mutex<FxHashMap<Term, u64>>,
+    /// Token counts summed so far, per field.
+    num_tokens: Mutex<FxHashMap<Field, u64>>,
 }
 
 impl Presence {
@@ -71,12 +77,22 @@ impl Presence {
             searcher: searcher.clone(),
             by_language,
             by_field,
+            doc_freqs: Mutex::default(),
+            num_tokens: Mutex::default(),
         })
     }
 
     /// Codes of the languages that some segment holds.
     pub fn languages(&self) -> BTreeSet<String> {
         self.by_language.keys().cloned().collect()
+    }
+
+    /// Whether some article holds `term` (deleted ones awaiting a merge
+    /// count, as in BM25's statistics): a query on a term nobody holds
+    /// matches nothing and need not be built. An unreadable dictionary
+    /// answers yes, leaving the error to the search.
+    pub fn knows(&self, term: &Term) -> bool {
+        self.doc_freq(term).map_or(true, |n| n > 0)
     }
 
     /// `query`, on the fields of `language`, restricted to the segments
@@ -99,12 +115,21 @@ impl Presence {
 
 impl Bm25StatisticsProvider for Presence {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let known = self.num_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&total) = known.get(&field) {
+            return Ok(total);
+        }
+        drop(known);
         let mut total = 0;
         for segment in self.searcher.segment_readers() {
             if self.holds(field, segment) {
                 total += segment.inverted_index(field)?.total_num_tokens();
             }
         }
+        self.num_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(field, total);
         Ok(total)
     }
 
@@ -113,12 +138,21 @@ impl Bm25StatisticsProvider for Presence {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let known = self.doc_freqs.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&total) = known.get(term) {
+            return Ok(total);
+        }
+        drop(known);
         let mut total = 0;
         for segment in self.searcher.segment_readers() {
             if self.holds(term.field(), segment) {
                 total += u64::from(segment.inverted_index(term.field())?.doc_freq(term)?);
             }
         }
+        self.doc_freqs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(term.clone(), total);
         Ok(total)
     }
 }

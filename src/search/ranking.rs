@@ -53,8 +53,8 @@
 //! as a constant below and a test at the end of this file.
 
 use rustc_hash::FxHashSet as HashSet;
-use tantivy::collector::Count;
 use tantivy::query::{
+    Bm25StatisticsProvider,
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
     Occur, PhraseQuery, Query, TermQuery,
 };
@@ -65,6 +65,7 @@ use tantivy::Searcher;
 use crate::analysis;
 use crate::analysis::lang::Language;
 use crate::index::schema::{Fields, TextFields};
+use crate::search::engine::count_up_to;
 use crate::search::presence::Presence;
 use crate::search::query::{self, Atom, Modifier, ParsedQuery, Scope};
 use crate::search::translate::{Span, Translated};
@@ -243,8 +244,9 @@ impl<'a> QueryBuilder<'a> {
                 continue;
             };
             let word = token.text.as_str();
+            // Through `Presence`, which remembers the sums for BM25.
             let df = |field: Field, term: &str| {
-                self.searcher
+                self.presence
                     .doc_freq(&Term::from_field_text(field, term))
                     .unwrap_or(0)
             };
@@ -369,7 +371,8 @@ impl<'a> QueryBuilder<'a> {
             per_field.push(boost_query(q, boost));
         }
         let q = best_field(per_field);
-        if self.searcher.search(q.as_ref(), &Count).unwrap_or(0) > 0 {
+        // One live article writing it so is enough to know.
+        if count_up_to(self.searcher, q.as_ref(), 1).is_ok_and(|(n, _)| n > 0) {
             NameLookup::Found(boost_query(q, NAME_BOOST))
         } else if special.iter().any(|t| self.loses_identity(&t.text)) {
             NameLookup::Absent
@@ -607,10 +610,15 @@ impl<'a> QueryBuilder<'a> {
         } else {
             return None;
         };
-        let per_field = field_list(tf, scope)
+        let per_field: Vec<Box<dyn Query>> = field_list(tf, scope)
             .into_iter()
-            .map(|(field, boost)| boost_query(term_or_phrase(field, &tokens, 0), boost))
+            .filter_map(|(field, boost)| {
+                Some(boost_query(known(self.presence, field, &tokens)?, boost))
+            })
             .collect();
+        if per_field.is_empty() {
+            return None;
+        }
         let q = self.presence.restrict(&t.lang, best_field(per_field));
         Some(boost_query(q, t.weight()))
     }
@@ -680,6 +688,7 @@ impl<'a> QueryBuilder<'a> {
         let stop = self.chains[1..]
             .iter_mut()
             .any(|(_, analyzer)| analysis::analyze(analyzer, text).is_empty());
+        let mut analysed = false;
         for (i, (tf, analyzer)) in self.chains.iter_mut().enumerate() {
             if i == 0 && stop && is_word {
                 continue;
@@ -688,9 +697,18 @@ impl<'a> QueryBuilder<'a> {
             if tokens.is_empty() {
                 continue;
             }
-            let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-            for (field, boost) in field_list(*tf, scope) {
-                per_field.push(boost_query(term_or_phrase(field, &tokens, 0), boost));
+            analysed = true;
+            // Only the fields that hold the word: the others add nothing
+            // to the best field's score, and would cost a lookup in every
+            // segment.
+            let per_field: Vec<Box<dyn Query>> = field_list(*tf, scope)
+                .into_iter()
+                .filter_map(|(field, boost)| {
+                    Some(boost_query(known(self.presence, field, &tokens)?, boost))
+                })
+                .collect();
+            if per_field.is_empty() {
+                continue;
             }
             let q = best_field(per_field);
             per_chain.push(if i == 0 {
@@ -700,7 +718,9 @@ impl<'a> QueryBuilder<'a> {
             });
         }
         if per_chain.is_empty() {
-            return (None, stop);
+            // A word that no article holds matches nothing, as before.
+            let nothing = analysed.then(|| Box::new(EmptyQuery) as Box<dyn Query>);
+            return (nothing, stop);
         }
         (
             Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
@@ -774,6 +794,15 @@ fn term_or_phrase(field: Field, tokens: &[Token], slop: u32) -> Box<dyn Query> {
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 
+/// [`term_or_phrase`] with slop 0, or `None` when no article holds one of
+/// its terms (such a query matches nothing).
+fn known(presence: &Presence, field: Field, tokens: &[Token]) -> Option<Box<dyn Query>> {
+    tokens
+        .iter()
+        .all(|t| presence.knows(&Term::from_field_text(field, &t.text)))
+        .then(|| term_or_phrase(field, tokens, 0))
+}
+
 /// The fields of one chain that an atom of `scope` is looked up in, with
 /// their weights.
 fn field_list(tf: TextFields, scope: Scope) -> Vec<(Field, f32)> {
@@ -806,7 +835,7 @@ fn boost_query(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use tantivy::collector::TopDocs;
+    use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, Query};
     use tantivy::DocAddress;
 
@@ -918,28 +947,23 @@ mod tests {
     #[test]
     fn what_a_word_is_looked_up_as() {
         let (_dir, engine) = index();
-        let cases: [(&str, &[(&str, &str)]); 4] = [
+        let cases: [(&str, &[(&str, &str)]); 5] = [
             // Each chain's stem in its own fields, the folded word in the
-            // neutral ones; never in the exact fields.
+            // neutral ones; never in the exact fields; only in the fields
+            // that hold it (the French title: no body has the word, and
+            // the English chain's `numeriqu` is in no article).
             (
                 "numérique",
-                &[
-                    ("body_any", "numerique"),
-                    ("body_en", "numeriqu"),
-                    ("body_fr", "numer"),
-                    ("title_any", "numerique"),
-                    ("title_en", "numeriqu"),
-                    ("title_fr", "numer"),
-                ],
+                &[("title_any", "numerique"), ("title_fr", "numer")],
+            ),
+            (
+                "ministres",
+                &[("body_any", "ministres"), ("body_fr", "ministr")],
             ),
             // `title:` keeps the title fields only.
             (
                 "title:gouvernement",
-                &[
-                    ("title_any", "gouvernement"),
-                    ("title_en", "gouvern"),
-                    ("title_fr", "gouvern"),
-                ],
+                &[("title_any", "gouvernement"), ("title_fr", "gouvern")],
             ),
             // A name the index holds is looked up as written, never
             // stemmed (OpenAI would be `open`)...
@@ -947,7 +971,7 @@ mod tests {
             // ... a compound name in the exact fields.
             ("C++", &[("body_exact", "c++"), ("title_exact", "c++")]),
         ];
-        with_builder(&engine, |b, _| {
+        with_builder(&engine, |b, searcher| {
             for (text, expected) in cases {
                 let expected: BTreeSet<(String, String)> = expected
                     .iter()
@@ -958,16 +982,19 @@ mod tests {
             let names: BTreeSet<&str> = b.exact_atoms().iter().map(String::as_str).collect();
             assert_eq!(names, BTreeSet::from(["OpenAI", "C++"]));
 
-            // A name the index lacks goes through the chains like any word.
-            let q = atom(b, "Anthropic");
+            // A name the index lacks as written goes through the chains like
+            // any word (`Ministre` is not in the article, `ministres` is).
+            let q = atom(b, "Ministre");
             let fields: BTreeSet<String> = words(&engine, q.as_ref())
                 .into_iter()
                 .map(|(f, _)| f)
                 .collect();
-            assert!(
-                fields.contains("body_fr") && fields.contains("body_en"),
-                "{fields:?}"
-            );
+            assert_eq!(fields, BTreeSet::from(["body_fr".to_string()]));
+            assert!(!b.exact_atoms().contains("Ministre"));
+            // One that no chain finds either matches nothing.
+            let q = atom(b, "Anthropic");
+            assert!(words(&engine, q.as_ref()).is_empty());
+            assert_eq!(searcher.search(q.as_ref(), &Count).unwrap(), 0);
             assert!(!b.exact_atoms().contains("Anthropic"));
 
             // Fuzzy and prefix words go to the neutral fields only. (Such
@@ -1064,8 +1091,8 @@ mod tests {
             assert!(the.iter().all(|(f, _)| !f.ends_with("_any")), "{the:?}");
             assert!(the.iter().all(|(_, t)| t == "the"), "{the:?}");
 
-            // A phrase is looked up as a phrase in every chain; an excluded
-            // word must match in none.
+            // A phrase is looked up as a phrase in every chain whose fields
+            // hold its words; an excluded word must match in none.
             let with = b.build(
                 &query::parse("\"intelligence artificielle\""),
                 &filters,
@@ -1084,12 +1111,22 @@ mod tests {
                 phrase.iter().all(|(_, _, positions)| *positions),
                 "{phrase:?}"
             );
-            for field in ["body_any", "body_fr", "body_en"] {
+            for field in ["body_any", "body_fr"] {
                 assert!(
                     phrase.iter().any(|(f, _, _)| f == field),
                     "{field}: {phrase:?}"
                 );
             }
+            assert!(
+                phrase.iter().all(|(f, _, _)| !f.ends_with("_en")),
+                "no English article has the words: {phrase:?}"
+            );
+            // A word no article holds in any chain matches nothing, and
+            // stays required.
+            let missing = b.build(&query::parse("gouvernement zyxwvut"), &filters, false);
+            assert_eq!(occurs(missing.as_ref())[..3], [Must, Must, Must]);
+            assert_eq!(count(missing.as_ref()), 0);
+            assert!(lookups(&engine, clauses(missing.as_ref())[2].1.as_ref()).is_empty());
             let excluded = words(&engine, clauses(without.as_ref())[2].1.as_ref());
             assert!(
                 excluded.contains(&("body_fr".to_string(), "ministr".to_string())),

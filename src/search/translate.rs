@@ -115,6 +115,10 @@ pub struct Vocabulary {
 struct Line {
     /// The terms of each column.
     columns: [Vec<String>; 2],
+    /// Their keys, made with the file's elisions: analysing every term
+    /// is most of the cost of reading a vocabulary, which a `veille search`
+    /// does at each start, so a term is analysed once.
+    keys: [Vec<String>; 2],
     ambiguous: bool,
     /// Translated only towards this column's language.
     only_to: Option<usize>,
@@ -125,6 +129,8 @@ struct Line {
 struct File {
     pair: [&'static str; 2],
     lines: Vec<Line>,
+    /// The elided articles dropped from the keys of its lines.
+    elisions: BTreeSet<&'static str>,
 }
 
 /// A word or phrase of the query and what it was also searched as.
@@ -228,8 +234,15 @@ impl Vocabulary {
                     if line.only_to.is_some_and(|to| to != other) {
                         continue;
                     }
-                    for term in &line.columns[side] {
-                        let key = key(&mut neutral, &self.elisions, term);
+                    for (term, parsed) in line.columns[side].iter().zip(&line.keys[side]) {
+                        // The key made by `parse` holds when the elisions
+                        // are the same (a glossary of another pair adds
+                        // some).
+                        let key = if file.elisions == self.elisions {
+                            parsed.clone()
+                        } else {
+                            key(&mut neutral, &self.elisions, term)
+                        };
                         if key.is_empty() {
                             continue;
                         }
@@ -484,12 +497,14 @@ fn parse(path: &Path, text: &str, default: Option<[&'static str; 2]>) -> Result<
             ));
         }
         let mut columns: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+        let mut keys: [Vec<String>; 2] = [Vec::new(), Vec::new()];
         for side in 0..2 {
             for term in cells[side].split(TERM_SEPARATOR).map(str::trim) {
                 if term.is_empty() {
                     return Err(bad(path, number, format!("an empty {} term", pair[side])));
                 }
-                if key(&mut neutral, &elisions, term).is_empty() {
+                let k = key(&mut neutral, &elisions, term);
+                if k.is_empty() {
                     return Err(bad(
                         path,
                         number,
@@ -497,6 +512,7 @@ fn parse(path: &Path, text: &str, default: Option<[&'static str; 2]>) -> Result<
                     ));
                 }
                 columns[side].push(term.to_string());
+                keys[side].push(k);
             }
         }
         let mut ambiguous = false;
@@ -532,9 +548,8 @@ fn parse(path: &Path, text: &str, default: Option<[&'static str; 2]>) -> Result<
                 ));
             }
         }
-        for term in &columns[0] {
-            let k = key(&mut neutral, &elisions, term);
-            if let Some(first) = defined.insert(k, number) {
+        for (term, k) in columns[0].iter().zip(&keys[0]) {
+            if let Some(first) = defined.insert(k.clone(), number) {
                 return Err(bad(
                     path,
                     number,
@@ -544,6 +559,7 @@ fn parse(path: &Path, text: &str, default: Option<[&'static str; 2]>) -> Result<
         }
         lines.push(Line {
             columns,
+            keys,
             ambiguous,
             only_to,
         });
@@ -551,6 +567,7 @@ fn parse(path: &Path, text: &str, default: Option<[&'static str; 2]>) -> Result<
     Ok(File {
         pair: pair.or(default).unwrap_or(DEFAULT_PAIR),
         lines,
+        elisions,
     })
 }
 
