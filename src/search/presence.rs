@@ -115,7 +115,10 @@ impl Presence {
 
 impl Bm25StatisticsProvider for Presence {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let known = self.num_tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = self
+            .num_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(&total) = known.get(&field) {
             return Ok(total);
         }
@@ -138,7 +141,10 @@ impl Bm25StatisticsProvider for Presence {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        let known = self.doc_freqs.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = self
+            .doc_freqs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(&total) = known.get(term) {
             return Ok(total);
         }

@@ -227,6 +227,9 @@ impl Vocabulary {
         }
         let mut replaced: BTreeSet<(String, &'static str)> = BTreeSet::new();
         for file in files {
+            // The keys made by `parse` hold when the elisions are the same
+            // (a glossary of another pair adds some).
+            let parsed_keys_hold = file.elisions == self.elisions;
             for line in &file.lines {
                 self.lines += 1;
                 for side in 0..2 {
@@ -235,10 +238,7 @@ impl Vocabulary {
                         continue;
                     }
                     for (term, parsed) in line.columns[side].iter().zip(&line.keys[side]) {
-                        // The key made by `parse` holds when the elisions
-                        // are the same (a glossary of another pair adds
-                        // some).
-                        let key = if file.elisions == self.elisions {
+                        let key = if parsed_keys_hold {
                             parsed.clone()
                         } else {
                             key(&mut neutral, &self.elisions, term)
