@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 use crate::analysis;
@@ -19,7 +19,7 @@ use crate::analysis::lang::{self, Language};
 
 /// Version of the on-disk layout; bump it whenever the schema or analysis
 /// changes in a way that old indexes would be misread.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Value of the `kind` field for articles.
 pub const KIND_ARTICLE: u64 = 0;
@@ -84,6 +84,24 @@ pub struct Fields {
     pub by_lang: HashMap<&'static str, TextFields>,
 }
 
+/// A keyword: one untokenised term, with no field norms. Every field of
+/// this kind holds one value per document, so its norm would be 1 for each
+/// document that has it, 1 byte per document of every segment (file
+/// records included) to tell scores nothing.
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    )
+}
+
+/// A number looked up by value, with no field norms (see [`keyword`]).
+fn indexed_number() -> NumericOptions {
+    NumericOptions::default().set_indexed()
+}
+
 fn text_options(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -96,19 +114,23 @@ impl Fields {
     /// Builds the schema.
     pub fn new() -> Fields {
         let mut b = Schema::builder();
-        let kind = b.add_u64_field("kind", INDEXED | FAST);
-        let id = b.add_text_field("id", STRING | STORED | FAST);
-        let file = b.add_text_field("file", STRING | STORED | FAST);
-        let file_record = b.add_text_field("file_record", STRING);
+        let kind = b.add_u64_field("kind", indexed_number() | FAST);
+        let id = b.add_text_field("id", keyword() | STORED | FAST);
+        // The file key is looked up (deletes) and read by column (the run's
+        // knowledge of its files), never from the stored document.
+        let file = b.add_text_field("file", keyword() | FAST);
+        let file_record = b.add_text_field("file_record", keyword());
         let path = b.add_text_field("path", STORED);
         let title = b.add_text_field("title", STORED);
         let lead = b.add_text_field("lead", STORED);
         let body = b.add_text_field("body", STORED);
-        let url = b.add_text_field("url", STRING | STORED);
+        // Shown with each hit, never searched: stored, not indexed (its
+        // term dictionary was 2.5 % of the index).
+        let url = b.add_text_field("url", STORED);
         let source = b.add_text_field("source", text_options(analysis::NEUTRAL) | STORED);
-        let source_raw = b.add_text_field("source_raw", STRING | FAST);
+        let source_raw = b.add_text_field("source_raw", keyword() | FAST);
         let tags = b.add_text_field("tags", text_options(analysis::NEUTRAL) | STORED);
-        let lang = b.add_text_field("lang", STRING | STORED | FAST);
+        let lang = b.add_text_field("lang", keyword() | STORED | FAST);
         let langs = b.add_text_field("langs", STRING);
         let lang_confidence = b.add_f64_field("lang_confidence", STORED);
         let date = b.add_date_field(
@@ -119,9 +141,10 @@ impl Fields {
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         );
-        let text_hash = b.add_u64_field("text_hash", INDEXED | FAST);
+        let text_hash = b.add_u64_field("text_hash", indexed_number() | FAST);
         let fingerprint = b.add_bytes_field("fingerprint", FAST);
-        let fast_u64 = || NumericOptions::default().set_fast().set_stored();
+        // File records are read by column only ([`crate::index::writer`]).
+        let fast_u64 = || NumericOptions::default().set_fast();
         let file_size = b.add_u64_field("file_size", fast_u64());
         let file_mtime = b.add_i64_field("file_mtime", fast_u64());
         let file_hash = b.add_u64_field("file_hash", fast_u64());

@@ -381,10 +381,12 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     // Decide what each file needs.
     let key_of = |f: &SourceFile| root.join(&f.rel).to_string_lossy().into_owned();
     let mut work: Vec<(&SourceFile, Work)> = Vec::new();
-    let mut seen = HashSet::default();
+    let mut recorded = 0;
     for file in &walk.files {
         let key = key_of(file);
-        match known.files.get(&key) {
+        let record = known.files.get(&key);
+        recorded += usize::from(record.is_some());
+        match record {
             None => work.push((file, Work::New)),
             Some(st) if st.was_skipped() => work.push((file, Work::Retry(*st))),
             Some(st) if st.size == file.size && st.mtime == file.mtime_ns => {
@@ -392,15 +394,27 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
             }
             Some(st) => work.push((file, Work::Changed(*st))),
         }
-        seen.insert(key);
     }
     let prefix = format!("{}{}", root.to_string_lossy(), std::path::MAIN_SEPARATOR);
-    let mut removed: Vec<String> = known
+    let under_root = known
         .files
         .keys()
-        .filter(|k| k.starts_with(&prefix) && !seen.contains(*k))
-        .cloned()
-        .collect();
+        .filter(|k| k.starts_with(&prefix))
+        .count();
+    // Every record under the folder was found again (the walk names each
+    // file once): nothing was removed, and the set of keys seen, a string
+    // per file, is not needed.
+    let mut removed: Vec<String> = if under_root == recorded {
+        Vec::new()
+    } else {
+        let seen: HashSet<String> = walk.files.iter().map(key_of).collect();
+        known
+            .files
+            .keys()
+            .filter(|k| k.starts_with(&prefix) && !seen.contains(*k))
+            .cloned()
+            .collect()
+    };
     removed.sort();
     if !removed.is_empty() || work.iter().any(|(_, w)| matches!(w, Work::Changed(_))) {
         // Files that held duplicates may now hold the only copy.
