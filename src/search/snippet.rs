@@ -338,7 +338,17 @@ impl Highlighter {
                     .or_default();
                 let mut pieces = Pieces::default();
                 let mut read = |from: usize, word: &str| {
-                    if !memo.contains_key(word) {
+                    let mut place = |marks: &WordMarks| {
+                        if marks.candidate {
+                            candidates.push((from, from + word.len()));
+                        }
+                        if sequences.is_empty() {
+                            out.extend(marks.ranges.iter().map(|&(s, e)| (from + s, from + e)));
+                        }
+                    };
+                    if let Some(marks) = memo.get(word) {
+                        place(marks);
+                    } else {
                         let mut marks = WordMarks::default();
                         pieces.clear();
                         analysis::for_each_token(analyzer, word, |token| {
@@ -350,14 +360,8 @@ impl Highlighter {
                             }
                         });
                         marks.candidate = scout && pieces.begin_with_any(&needles);
+                        place(&marks);
                         memo.insert(word.into(), marks);
-                    }
-                    let marks = &memo[word];
-                    if marks.candidate {
-                        candidates.push((from, from + word.len()));
-                    }
-                    if sequences.is_empty() {
-                        out.extend(marks.ranges.iter().map(|&(s, e)| (from + s, from + e)));
                     }
                 };
                 if language_chain {
