@@ -109,32 +109,51 @@ pub(crate) fn page(
 
 /// The text hash and fingerprint of each candidate, from their fast fields.
 fn read_candidates(searcher: &Searcher, docs: &[ScoredDoc]) -> Result<Vec<Candidate>> {
-    let mut out = Vec::with_capacity(docs.len());
-    let mut bytes = Vec::new();
-    // Each segment's columns are opened once, not once per candidate.
-    let mut columns = vec![None; searcher.segment_readers().len()];
-    for (_, addr) in docs {
-        let (hashes, fingerprints) = match &columns[addr.segment_ord as usize] {
-            Some(columns) => columns,
-            None => {
-                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                let opened = (ff.u64("text_hash").ok(), ff.bytes("fingerprint")?);
-                columns[addr.segment_ord as usize].insert(opened)
-            }
+    let mut out = vec![
+        Candidate {
+            text_hash: None,
+            fingerprint: dedup::Fingerprint::NONE,
         };
-        let mut fingerprint = dedup::Fingerprint::NONE;
-        if let Some(col) = fingerprints {
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                bytes.clear();
-                col.ord_to_bytes(ord, &mut bytes)
-                    .map_err(tantivy::TantivyError::from)?;
-                fingerprint = dedup::Fingerprint::from_bytes(&bytes);
+        docs.len()
+    ];
+    // Each segment's columns are opened once, and its fingerprints read in
+    // one pass over the dictionary in term order: looked up one by one,
+    // each would start again from the head of its dictionary block.
+    let mut by_segment: Vec<Vec<usize>> = vec![Vec::new(); searcher.segment_readers().len()];
+    for (i, (_, addr)) in docs.iter().enumerate() {
+        by_segment[addr.segment_ord as usize].push(i);
+    }
+    let mut ords: Vec<(u64, usize)> = Vec::new();
+    for (segment, found) in by_segment.iter().enumerate() {
+        if found.is_empty() {
+            continue;
+        }
+        let ff = searcher.segment_reader(segment as u32).fast_fields();
+        if let Ok(hashes) = ff.u64("text_hash") {
+            for &i in found {
+                out[i].text_hash = hashes.first(docs[i].1.doc_id);
             }
         }
-        out.push(Candidate {
-            text_hash: hashes.as_ref().and_then(|col| col.first(addr.doc_id)),
-            fingerprint,
-        });
+        let Some(fingerprints) = ff.bytes("fingerprint")? else {
+            continue;
+        };
+        ords.clear();
+        ords.extend(
+            found
+                .iter()
+                .filter_map(|&i| Some((fingerprints.term_ords(docs[i].1.doc_id).next()?, i))),
+        );
+        ords.sort_unstable();
+        let sorted: Vec<u64> = ords.iter().map(|&(ord, _)| ord).collect();
+        let mut next = ords.iter().map(|&(_, i)| i);
+        fingerprints
+            .dictionary()
+            .sorted_ords_to_term_cb(&sorted, |bytes| {
+                if let Some(i) = next.next() {
+                    out[i].fingerprint = dedup::Fingerprint::from_bytes(bytes);
+                }
+            })
+            .map_err(tantivy::TantivyError::from)?;
     }
     Ok(out)
 }
