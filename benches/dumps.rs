@@ -22,6 +22,9 @@
 //! RSS. Skips, saying so, when the shared data is absent (`../shared/data`,
 //! or `$VEILLE_SHARED/data`).
 
+#[path = "common/shared.rs"]
+mod shared;
+
 use std::fs;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -35,15 +38,9 @@ const COPIES: usize = 10;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // `VEILLE_SHARED` names the shared folder when it is not `../shared`
-    // (a git worktree kept elsewhere), as for the tests.
-    let shared =
-        std::env::var_os("VEILLE_SHARED").map_or_else(|| root.join("../shared"), PathBuf::from);
-    let data = shared.join("data");
-    if !data.join("orangesum").exists() {
-        println!("skipping: {} not found (set VEILLE_SHARED)", data.display());
+    let Some(data) = shared::data_or_skip(root) else {
         return;
-    }
+    };
     let only: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -202,6 +202,9 @@ pub fn title_and_text(v: &Value) -> (String, String) {
 /// by the default tokenizer, 2 indexing threads, as a user of tantivy
 /// would start.
 struct Plain {
+    /// When the run began: its time is the gauge's.
+    started: Instant,
+    dir: PathBuf,
     writer: IndexWriter,
     title: tantivy::schema::Field,
     body: tantivy::schema::Field,
@@ -210,6 +213,7 @@ struct Plain {
 
 impl Plain {
     fn create(dir: &Path) -> Plain {
+        let started = Instant::now();
         let _ = fs::remove_dir_all(dir);
         fs::create_dir_all(dir).unwrap();
         let mut sb = Schema::builder();
@@ -218,6 +222,8 @@ impl Plain {
         let index = Index::create_in_dir(dir, sb.build()).unwrap();
         let writer = index.writer_with_num_threads(2, 200_000_000).unwrap();
         Plain {
+            started,
+            dir: dir.to_path_buf(),
             writer,
             title,
             body,
@@ -232,10 +238,14 @@ impl Plain {
         self.added += 1;
     }
 
-    fn finish(mut self) -> u64 {
+    fn finish(mut self) -> Gauge {
         self.writer.commit().unwrap();
         self.writer.wait_merging_threads().unwrap();
-        self.added
+        Gauge {
+            articles: self.added,
+            elapsed: self.started.elapsed(),
+            size: dir_size(&self.dir),
+        }
     }
 }
 
@@ -248,7 +258,6 @@ pub struct Gauge {
 
 /// Plain tantivy over the article files, reading each one.
 pub fn plain_files(corpus: &Path, dir: &Path) -> Gauge {
-    let t = Instant::now();
     let mut plain = Plain::create(dir);
     for path in article_files(corpus) {
         let Ok(bytes) = fs::read(&path) else { continue };
@@ -261,17 +270,11 @@ pub fn plain_files(corpus: &Path, dir: &Path) -> Gauge {
         };
         plain.add(title, body);
     }
-    let articles = plain.finish();
-    Gauge {
-        articles,
-        elapsed: t.elapsed(),
-        size: dir_size(dir),
-    }
+    plain.finish()
 }
 
 /// Plain tantivy over the dump, line by line.
 pub fn plain_dump(dump: &Path, dir: &Path) -> Gauge {
-    let t = Instant::now();
     let mut plain = Plain::create(dir);
     let file = fs::File::open(dump).expect("open the dump");
     for line in BufReader::new(file).lines() {
@@ -279,10 +282,5 @@ pub fn plain_dump(dump: &Path, dir: &Path) -> Gauge {
         let (title, body) = title_and_text(&serde_json::from_str(&line).unwrap_or_default());
         plain.add(title, body);
     }
-    let articles = plain.finish();
-    Gauge {
-        articles,
-        elapsed: t.elapsed(),
-        size: dir_size(dir),
-    }
+    plain.finish()
 }

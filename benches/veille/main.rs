@@ -37,6 +37,9 @@ mod measure;
 mod queries;
 mod targets;
 
+#[path = "../common/shared.rs"]
+mod shared;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -59,15 +62,9 @@ const DAEMON_QUERIES: usize = 40_000;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // `VEILLE_SHARED` names the shared folder when it is not `../shared`
-    // (a git worktree kept elsewhere), as for the tests.
-    let shared =
-        std::env::var_os("VEILLE_SHARED").map_or_else(|| root.join("../shared"), PathBuf::from);
-    let data = shared.join("data");
-    if !data.join("orangesum").exists() {
-        println!("skipping: {} not found (set VEILLE_SHARED)", data.display());
+    let Some(data) = shared::data_or_skip(root) else {
         return;
-    }
+    };
     let asked: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -4,25 +4,17 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use veille::search::ranking::NAME_EVIDENCE;
 
 use crate::common::Fixture;
-use crate::util::highlighted;
+use crate::util::{highlighted, index_articles};
 
-/// Writes `docs/articles.jsonl`, one article per `(id, lang, title, body)`,
-/// and indexes it.
+/// A fixture with `articles` indexed (see [`index_articles`]).
 fn index(articles: &[(&str, &str, &str, &str)]) -> Fixture {
     let f = Fixture::new();
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, lang, title, body)| {
-            json!({"id": id, "lang": lang, "title": title, "body": body}).to_string()
-        })
-        .collect();
-    f.write("docs/articles.jsonl", lines.join("\n") + "\n");
-    f.index().ok();
+    index_articles(&f, articles);
     f
 }
 

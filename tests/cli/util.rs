@@ -1,9 +1,22 @@
-//! Helpers of the command-line tests beyond the shared fixture: reading the
-//! highlights of a hit.
+//! Helpers of the command-line tests beyond the shared fixture: writing a
+//! JSON Lines file of articles, reading the highlights of a hit.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::common::Fixture;
+
+/// Writes `docs/articles.jsonl` in `f`, one article per
+/// `(id, lang, title, body)`, and indexes it.
+pub fn index_articles(f: &Fixture, articles: &[(&str, &str, &str, &str)]) {
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, lang, title, body)| {
+            json!({"id": id, "lang": lang, "title": title, "body": body}).to_string()
+        })
+        .collect();
+    f.write("docs/articles.jsonl", lines.join("\n") + "\n");
+    f.index().ok();
+}
 
 /// The text of every highlighted span of a hit's snippets.
 pub fn highlighted(hit: &Value) -> Vec<String> {

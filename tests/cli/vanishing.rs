@@ -7,19 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::common::Fixture;
-
-/// Writes `docs/articles.jsonl`, one article per `(id, lang, title, body)`,
-/// and indexes it.
-fn index(f: &Fixture, articles: &[(&str, &str, &str, &str)]) {
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, lang, title, body)| {
-            json!({"id": id, "lang": lang, "title": title, "body": body}).to_string()
-        })
-        .collect();
-    f.write("docs/articles.jsonl", lines.join("\n") + "\n");
-    f.index().ok();
-}
+use crate::util::index_articles;
 
 /// `veille search QUERY --json EXTRA`: the exit code and the hits.
 fn search(f: &Fixture, query: &str, extra: &[&str]) -> (i32, Vec<Value>) {
@@ -48,7 +36,7 @@ fn all_scored(query: &str, hits: &[Value]) {
 
 fn french() -> Fixture {
     let f = Fixture::new();
-    index(
+    index_articles(
         &f,
         &[
             (
@@ -223,7 +211,7 @@ fn no_chain_turns_a_query_of_its_stop_words_into_every_article() {
     for (id, code, body) in &texts {
         articles.push((id.as_str(), code.as_str(), "Zorglub", body.as_str()));
     }
-    index(&f, &articles);
+    index_articles(&f, &articles);
 
     let chained: BTreeSet<&str> = veille::analysis::lang::chained()
         .filter(|l| l.stopwords.is_some())
