@@ -283,3 +283,35 @@ fn a_big_dump_touched_is_not_read_again_and_a_changed_one_is_replaced() {
     assert!(f.hit_ids("word20").is_empty());
     assert_eq!(f.hit_ids("word130").len(), 1);
 }
+
+#[test]
+fn short_items_of_a_dump_mixing_languages_take_none_of_them() {
+    // Three French stories and two English ones (60 % French): the short
+    // English item is not made French; it stays undecided, and a search
+    // in its own words still finds it through the neutral fields.
+    let f = Fixture::new();
+    let item = |id: &str, title: &str, body: &str| {
+        serde_json::json!({"id": id, "title": title, "body": body}).to_string() + "\n"
+    };
+    let english =
+        "The regulator published its quarterly report on network rollouts in rural towns. ";
+    let french =
+        "Le régulateur a publié son bilan trimestriel des déploiements dans les communes rurales. ";
+    let mut text = String::new();
+    for n in 1..=3 {
+        let body = format!("{} Rapport numéro {n}.", french.repeat(4));
+        text.push_str(&item(&format!("fr{n}"), "Réseaux ruraux", &body));
+    }
+    for n in 1..=2 {
+        let body = format!("{} Report number {n}.", english.repeat(4));
+        text.push_str(&item(&format!("en{n}"), "Rural networks", &body));
+    }
+    text.push_str(&item("div", "Qtly div 23 cts vs 21 cts", ""));
+    f.write("docs/dump.jsonl", &text);
+    f.run(&["index", "docs", "--index", "idx"]).ok();
+    let langs = languages(&f, "idx");
+    assert_eq!(langs["fr1"], "fr", "{langs:?}");
+    assert_eq!(langs["en1"], "en", "{langs:?}");
+    assert_eq!(langs["div"], "und", "{langs:?}");
+    assert_eq!(f.hit_ids("qtly"), ["div"]);
+}
