@@ -18,6 +18,7 @@ use std::{env, fs};
 const KEYS_FILE: &str = "shipped.keys";
 
 fn main() {
+    link_position_dependent();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/translate");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
@@ -69,6 +70,21 @@ fn main() {
     }
     let target = Path::new(&env::var("OUT_DIR").unwrap()).join("vocabularies.rs");
     fs::write(target, out).expect("write vocabularies.rs");
+}
+
+/// Links the `veille` binary at a fixed address (not as a PIE) on Linux:
+/// a PIE's dynamic loader first rewrote its 46,000 relocated pointers,
+/// copying each page of them (a megabyte, 260 page faults), a tenth of a
+/// one-query `veille search`; fixed, they are written by the linker. The
+/// cost: the binary's own code and data are not placed at random (the
+/// libraries, stack and heap still are). Only the binary: tests and the
+/// library are linked as before.
+fn link_position_dependent() {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    if os == "linux" && target_env == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
 
 /// The table's rows (the offset of each line of keys), its number of entry

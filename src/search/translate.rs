@@ -11,7 +11,8 @@
 //!
 //! **Vocabularies.** Each language pair is one TSV file in
 //! `data/translate/` (`fr-en.tsv`), built into the binary; adding a pair is
-//! adding a file there (the build script lists the folder). A user adds
+//! adding a file there (the build script lists the folder), then rewriting
+//! the keys made of its terms beforehand (`Keyed` below). A user adds
 //! terms with a glossary in the same format: `--glossary FILE`, or
 //! [`GLOSSARY_FILE`] beside the index. The format:
 //!
@@ -90,7 +91,7 @@ include!(concat!(env!("OUT_DIR"), "/vocabularies.rs"));
 ///
 /// Analysing a thousand terms at each start was about a third of a
 /// one-query `veille search`. The table is `data/translate/shipped.keys`,
-/// written by [`tests::the_shipped_keys_are_what_the_chains_make`] when
+/// written by the test `the_shipped_keys_are_what_the_chains_make` when
 /// `VEILLE_WRITE_KEYS` is set, and built in by the build script while the
 /// digests it records match the vocabularies (else the terms are analysed
 /// at start, as before). One line per translation of a key, sorted by
