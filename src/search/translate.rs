@@ -11,7 +11,8 @@
 //!
 //! **Vocabularies.** Each language pair is one TSV file in
 //! `data/translate/` (`fr-en.tsv`), built into the binary; adding a pair is
-//! adding a file there (the build script lists the folder). A user adds
+//! adding a file there (the build script lists the folder), then rewriting
+//! the keys made of its terms beforehand (`Keyed` below). A user adds
 //! terms with a glossary in the same format: `--glossary FILE`, or
 //! [`GLOSSARY_FILE`] beside the index. The format:
 //!
@@ -57,7 +58,7 @@ use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis;
-use crate::analysis::lang;
+use crate::analysis::lang::{self, Language};
 use crate::error::{Error, Result};
 use crate::index::store::GLOSSARY_FILE;
 use crate::search::query::{Atom, Modifier, ParsedQuery, Scope};
@@ -80,9 +81,68 @@ const AMBIGUOUS_FLAG: &str = "ambiguous";
 /// The prefix of a one-way flag (`only-to-en`).
 const ONE_WAY_FLAG: &str = "only-to-";
 
-// `VOCABULARIES: &[(&str, &str)]`, each file of `data/translate/` as
-// (file name, contents), written by the build script.
+// `VOCABULARIES: &[(&str, &str, u64)]`, each file of `data/translate/` as
+// (file name, contents, digest), and `KEYED: Option<Keyed>`, their keys
+// made beforehand, written by the build script.
 include!(concat!(env!("OUT_DIR"), "/vocabularies.rs"));
+
+/// The shipped vocabularies' translations by key, made beforehand by the
+/// chains: looked up in place, so that nothing is built at start.
+///
+/// Analysing a thousand terms at each start was about a third of a
+/// one-query `veille search`. The table is `data/translate/shipped.keys`,
+/// written by the test `the_shipped_keys_are_what_the_chains_make` when
+/// `VEILLE_WRITE_KEYS` is set, and built in by the build script while the
+/// digests it records match the vocabularies (else the terms are analysed
+/// at start, as before). One line per translation of a key, sorted by
+/// key: `key<TAB>from<TAB>to<TAB>ambiguous<TAB>text` (`ambiguous` is `0`
+/// or `1`), after `@source<TAB>file<TAB>digest` for each vocabulary,
+/// `@lines<TAB>entry lines` and `@longest<TAB>most words of a key`.
+#[derive(Debug)]
+struct Keyed {
+    /// The table's text.
+    table: &'static str,
+    /// Where each line of translations starts in `table`, in key order.
+    rows: &'static [u32],
+    /// Entry lines of the vocabularies.
+    lines: usize,
+    /// The most words a key has.
+    longest: usize,
+}
+
+impl Keyed {
+    /// The cells of a row: key, from, to, ambiguous, text.
+    fn row(&self, i: usize) -> [&'static str; 5] {
+        let rest = &self.table[self.rows[i] as usize..];
+        let line = rest.split('\n').next().unwrap_or_default();
+        let mut cells = line.split('\t');
+        std::array::from_fn(|_| cells.next().unwrap_or_default())
+    }
+
+    /// The translations of `key`, in the order the vocabularies give them.
+    fn targets<'a>(&'a self, key: &str) -> impl Iterator<Item = Target> + 'a {
+        let first = self.rows.partition_point(|&r| {
+            let rest = &self.table[r as usize..];
+            rest[..rest.find('\t').unwrap_or(rest.len())] < *key
+        });
+        let key = key.to_string();
+        (first..self.rows.len())
+            .map(|i| self.row(i))
+            .take_while(move |cells| cells[0] == key)
+            .map(|[_, from, lang, ambiguous, text]| Target {
+                from: language_code(from),
+                lang: language_code(lang),
+                text: text.to_string(),
+                ambiguous: ambiguous == "1",
+            })
+    }
+}
+
+/// The `'static` code of a language of the table (one veille knows, as
+/// its test checks).
+fn language_code(code: &str) -> &'static str {
+    lang::lookup(code).map_or("und", |l| l.code)
+}
 
 /// A translation of one source term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,8 +159,14 @@ struct Target {
 /// The translations known for every term: shipped pairs and glossaries.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
+    /// The shipped translations, when their keys were made beforehand.
+    keyed: Option<&'static Keyed>,
+    /// The (key, source language) pairs whose translations in `keyed` a
+    /// glossary replaced.
+    replaced: BTreeSet<(String, &'static str)>,
     /// A source term's key (its normalised words joined by spaces) → its
-    /// translations, in every language.
+    /// translations, in every language: those of glossaries, and the
+    /// shipped ones when they are not in `keyed`.
     entries: HashMap<String, Vec<Target>>,
     /// The most words a source term has.
     longest: usize,
@@ -169,15 +235,13 @@ pub struct Span {
     pub terms: Vec<Translated>,
 }
 
-/// The shipped vocabularies, parsed the first time they are needed.
+/// The shipped vocabularies: their table of keys, or else parsed and
+/// analysed the first time they are needed.
 static BUILTIN: LazyLock<Arc<Vocabulary>> = LazyLock::new(|| {
-    let files: Vec<File> = VOCABULARIES
-        .iter()
-        .map(|(name, text)| {
-            parse(Path::new(name), text, None).expect("the shipped vocabularies parse (tested)")
-        })
-        .collect();
-    Arc::new(Vocabulary::from_files(&files, &[]))
+    Arc::new(match &KEYED {
+        Some(keyed) => Vocabulary::keyed(keyed),
+        None => Vocabulary::analysed(),
+    })
 });
 
 impl Vocabulary {
@@ -205,6 +269,32 @@ impl Vocabulary {
         let mut out = self.clone();
         out.add(std::slice::from_ref(&file), true);
         Ok(out)
+    }
+
+    /// The shipped vocabularies looked up in their table of keys.
+    fn keyed(keyed: &'static Keyed) -> Vocabulary {
+        let mut elisions = BTreeSet::new();
+        for l in shipped_languages() {
+            elisions.extend(l.elisions.iter().copied());
+        }
+        Vocabulary {
+            keyed: Some(keyed),
+            longest: keyed.longest,
+            lines: keyed.lines,
+            elisions,
+            ..Vocabulary::default()
+        }
+    }
+
+    /// The shipped vocabularies parsed, every term analysed.
+    fn analysed() -> Vocabulary {
+        let files: Vec<File> = VOCABULARIES
+            .iter()
+            .map(|(name, text, _)| {
+                parse(Path::new(name), text, None).expect("the shipped vocabularies parse (tested)")
+            })
+            .collect();
+        Vocabulary::from_files(&files, &[])
     }
 
     fn from_files(files: &[File], glossaries: &[File]) -> Vocabulary {
@@ -250,6 +340,9 @@ impl Vocabulary {
                         let targets = self.entries.entry(key.clone()).or_default();
                         if replace && replaced.insert((key.clone(), from)) {
                             targets.retain(|t| t.from != from);
+                            if self.keyed.is_some() {
+                                self.replaced.insert((key.clone(), from));
+                            }
                         }
                         for text in &line.columns[other] {
                             let target = Target {
@@ -288,20 +381,33 @@ impl Vocabulary {
         wanted: &dyn Fn(&str, &str) -> bool,
     ) -> Vec<Translated> {
         let key = key(neutral, &self.elisions, term);
-        let Some(targets) = self.entries.get(&key) else {
-            return Vec::new();
-        };
-        targets
-            .iter()
+        self.targets(&key)
+            .into_iter()
             .filter(|t| wanted(t.from, t.lang))
             .filter(|t| self::key(neutral, &self.elisions, &t.text) != key)
             .map(|t| Translated {
                 from: term.to_string(),
-                to: t.text.clone(),
+                to: t.text,
                 lang: t.lang.to_string(),
                 ambiguous: t.ambiguous,
             })
             .collect()
+    }
+
+    /// The translations of `key`: the shipped ones that no glossary
+    /// replaced, then the others.
+    fn targets(&self, key: &str) -> Vec<Target> {
+        let mut out: Vec<Target> = match self.keyed {
+            Some(keyed) => keyed
+                .targets(key)
+                .filter(|t| {
+                    self.replaced.is_empty() || !self.replaced.contains(&(key.to_string(), t.from))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        out.extend(self.entries.get(key).into_iter().flatten().cloned());
+        out
     }
 
     /// What the words and phrases of `query` are also searched as, towards
@@ -398,6 +504,14 @@ pub fn describe(terms: &[Translated]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The languages of the shipped vocabularies.
+fn shipped_languages() -> impl Iterator<Item = &'static Language> {
+    VOCABULARIES
+        .iter()
+        .flat_map(|(name, _, _)| name.trim_end_matches(".tsv").split('-'))
+        .filter_map(lang::lookup)
 }
 
 /// The key of a term: its words as the neutral chain reads them (lowercase,
@@ -615,7 +729,7 @@ mod tests {
     fn the_shipped_vocabularies_parse_with_a_thousand_entries_and_no_duplicate() {
         assert!(!VOCABULARIES.is_empty());
         let mut total = 0;
-        for (name, text) in VOCABULARIES {
+        for (name, text, _) in VOCABULARIES {
             // `parse` refuses a term defined twice and names the line of
             // any problem.
             let file = parse(Path::new(name), text, None).unwrap_or_else(|e| panic!("{e}"));
@@ -630,11 +744,76 @@ mod tests {
         assert_eq!(Vocabulary::builtin().len(), total);
     }
 
+    /// The table of keys that [`Keyed`] reads, made of the shipped
+    /// vocabularies analysed.
+    fn table_of(analysed: &Vocabulary) -> String {
+        use std::fmt::Write;
+        let mut out = String::from(
+            "# The keys of the terms of this folder's vocabularies as veille's chains\n\
+             # make them, built into veille (see `Keyed` in src/search/translate.rs).\n\
+             # Written by `VEILLE_WRITE_KEYS=1 cargo test --lib translate`.\n",
+        );
+        for (name, _, digest) in VOCABULARIES {
+            writeln!(out, "@source\t{name}\t{digest:x}").unwrap();
+        }
+        writeln!(out, "@lines\t{}", analysed.lines).unwrap();
+        writeln!(out, "@longest\t{}", analysed.longest).unwrap();
+        let mut keys: Vec<&String> = analysed.entries.keys().collect();
+        keys.sort();
+        for key in keys {
+            for t in &analysed.entries[key] {
+                let ambiguous = u8::from(t.ambiguous);
+                writeln!(
+                    out,
+                    "{key}\t{}\t{}\t{ambiguous}\t{}",
+                    t.from, t.lang, t.text
+                )
+                .unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_shipped_keys_are_what_the_chains_make() {
+        let analysed = Vocabulary::analysed();
+        let table = table_of(&analysed);
+        if std::env::var_os("VEILLE_WRITE_KEYS").is_some() {
+            std::fs::write(KEYS_PATH, &table).unwrap();
+        }
+        let rewrite = "rewrite it with `VEILLE_WRITE_KEYS=1 cargo test --lib translate`";
+        let written = std::fs::read_to_string(KEYS_PATH).unwrap_or_default();
+        assert!(
+            written == table,
+            "{KEYS_PATH} is not what the chains make of the vocabularies: {rewrite}"
+        );
+        let keyed = KEYED
+            .as_ref()
+            .unwrap_or_else(|| panic!("the build left {KEYS_PATH} out: {rewrite}"));
+        assert_eq!(
+            keyed.table, table,
+            "built from another {KEYS_PATH}: rebuild"
+        );
+        // Looked up in the table, every term has the translations the
+        // chains give it, in the same order; and the same elisions apply.
+        let v = Vocabulary::builtin();
+        assert!(v.keyed.is_some() && v.entries.is_empty());
+        assert_eq!(
+            (&v.elisions, v.lines, v.longest),
+            (&analysed.elisions, analysed.lines, analysed.longest)
+        );
+        for (key, targets) in &analysed.entries {
+            assert_eq!(&v.targets(key), targets, "{key}");
+        }
+        assert!(v.targets("no such term").is_empty());
+        assert!(v.targets("").is_empty());
+    }
+
     #[test]
     fn every_shipped_entry_is_searchable_in_its_language() {
         let v = Vocabulary::builtin();
         let mut neutral = analysis::analyzer(None);
-        for (name, text) in VOCABULARIES {
+        for (name, text, _) in VOCABULARIES {
             let file = parse(Path::new(name), text, None).unwrap();
             for line in &file.lines {
                 // Each line translates something into something else.
