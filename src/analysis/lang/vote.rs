@@ -179,7 +179,11 @@ fn words(sample: &str) -> (String, usize) {
                 (out.len(), 0, c.is_uppercase())
             });
             *letters += 1;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if let Some(w) = word.take() {
             end_word(&mut out, &mut count, w, Some(c));
         }
@@ -199,21 +203,29 @@ pub fn tally(sample: &str) -> Tally {
         if voters.known.len() + words > REMEMBERED_WORDS {
             voters.known.clear();
         }
-        let mut new: Vec<&str> = text
-            .split(' ')
-            .filter(|w| !w.is_empty() && !voters.known.contains_key(*w))
-            .collect();
-        if !new.is_empty() {
-            new.sort_unstable();
-            new.dedup();
-            voters.learn(&new);
-        }
+        // One lookup per word: the known ones vote at once, the others
+        // once learnt.
         let mut counts = vec![0usize; voters.languages.len()];
-        for word in text.split(' ').filter(|w| !w.is_empty()) {
-            let mut lists = voters.known.get(word).copied().unwrap_or(0);
+        let mut vote = |mut lists: Lists| {
             while lists != 0 {
                 counts[lists.trailing_zeros() as usize] += 1;
                 lists &= lists - 1;
+            }
+        };
+        let mut unknown: Vec<&str> = Vec::new();
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            match voters.known.get(word) {
+                Some(&lists) => vote(lists),
+                None => unknown.push(word),
+            }
+        }
+        if !unknown.is_empty() {
+            let mut new = unknown.clone();
+            new.sort_unstable();
+            new.dedup();
+            voters.learn(&new);
+            for word in unknown {
+                vote(voters.known.get(word).copied().unwrap_or(0));
             }
         }
         let mut votes: Vec<(&'static Language, usize)> = voters
