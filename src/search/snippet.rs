@@ -337,7 +337,7 @@ impl Highlighter {
                     .entry((key, language_key.unwrap_or(NEUTRAL_KEY)))
                     .or_default();
                 let mut pieces = Pieces::default();
-                let mut read = |seen: &mut SeenWords, from: usize, word: &str| {
+                let mut read = |from: usize, word: &str| {
                     let mut place = |marks: &WordMarks| {
                         if marks.candidate {
                             candidates.push((from, from + word.len()));
@@ -351,28 +351,26 @@ impl Highlighter {
                     } else {
                         let mut marks = WordMarks::default();
                         pieces.clear();
-                        for (from, to, token) in seen.tokens(key, analyzer, word) {
+                        analysis::for_each_token(analyzer, word, |token| {
                             if scout {
-                                pieces.push(token);
+                                pieces.push(&token.text);
                             }
-                            if from < to && matches(token) {
-                                marks.ranges.push((*from as usize, *to as usize));
+                            if token.offset_from < token.offset_to && matches(&token.text) {
+                                marks.ranges.push((token.offset_from, token.offset_to));
                             }
-                        }
+                        });
                         marks.candidate = scout && pieces.begin_with_any(&needles);
                         place(&marks);
                         memo.insert(word.into(), marks);
                     }
                 };
-                SEEN_WORDS.with_borrow_mut(|seen| {
-                    if language_chain {
-                        for (from, to) in spots {
-                            read(seen, from, &text[from..to]);
-                        }
-                    } else {
-                        for_each_word(text, |from, word| read(seen, from, word));
+                if language_chain {
+                    for (from, to) in spots {
+                        read(from, &text[from..to]);
                     }
-                });
+                } else {
+                    for_each_word(text, read);
+                }
                 if sequences.is_empty() {
                     continue;
                 }
@@ -441,65 +439,6 @@ fn needle(term: &str) -> &str {
     term.char_indices()
         .nth(keep)
         .map_or(term, |(at, _)| &term[..at])
-}
-
-/// Most distinct words a thread remembers the tokens of ([`SeenWords`]).
-const SEEN_WORDS_MAX: usize = 1 << 16;
-/// Longer words (a URL, a run of symbols) are analysed each time, not kept.
-const SEEN_WORD_BYTES: usize = 48;
-
-/// The tokens a chain made of one word: byte range in the word, text.
-type WordTokens = Box<[(u32, u32, Box<str>)]>;
-
-/// The tokens each chain makes of the words read alone, kept from one
-/// search to the next on a thread: what a word gives depends on the chain
-/// only, and the hits of new queries share most of their words (`the`,
-/// `gouvernement`, `2024`) with earlier hits, so snippets analyse mostly the
-/// words they have not met yet. Bounded by [`SEEN_WORDS_MAX`] per thread:
-/// past it, the words are forgotten and met again (about 6 MB).
-#[derive(Default)]
-struct SeenWords {
-    /// Per chain, word → its tokens.
-    chains: HashMap<ChainKey, HashMap<Box<str>, WordTokens>>,
-    len: usize,
-    /// The tokens of the last word too long to be kept.
-    long: WordTokens,
-}
-
-impl SeenWords {
-    /// The tokens `analyzer` (the chain `key`) makes of `word`.
-    fn tokens(&mut self, key: ChainKey, analyzer: &mut TextAnalyzer, word: &str) -> &WordTokens {
-        let analyse = |analyzer: &mut TextAnalyzer| {
-            let mut tokens = Vec::new();
-            analysis::for_each_token(analyzer, word, |t| {
-                let at = |o: usize| u32::try_from(o).unwrap_or(u32::MAX);
-                tokens.push((at(t.offset_from), at(t.offset_to), t.text.as_str().into()));
-            });
-            tokens.into_boxed_slice()
-        };
-        if word.len() > SEEN_WORD_BYTES {
-            self.long = analyse(analyzer);
-            return &self.long;
-        }
-        if self.len >= SEEN_WORDS_MAX && !self.has(key, word) {
-            self.chains.clear();
-            self.len = 0;
-        }
-        let words = self.chains.entry(key).or_default();
-        if !words.contains_key(word) {
-            words.insert(word.into(), analyse(analyzer));
-            self.len += 1;
-        }
-        &words[word]
-    }
-
-    fn has(&self, key: ChainKey, word: &str) -> bool {
-        self.chains.get(key).is_some_and(|w| w.contains_key(word))
-    }
-}
-
-thread_local! {
-    static SEEN_WORDS: std::cell::RefCell<SeenWords> = std::cell::RefCell::default();
 }
 
 /// Texts up to this length (in bytes) go whole through every chain: the
