@@ -128,6 +128,9 @@ pub struct Engine {
     reader: IndexReader,
     /// The translations searched besides the query's words.
     vocabulary: Arc<Vocabulary>,
+    /// Every fingerprint of the index, read once, for an engine that
+    /// follows commits (it serves many searches); none for a one-shot one.
+    fingerprints: Option<grouping::Fingerprints>,
 }
 
 impl Engine {
@@ -154,10 +157,13 @@ impl Engine {
             .reload_policy(policy)
             .try_into()?;
         let vocabulary = Vocabulary::for_index(&store.path)?;
+        let fingerprints =
+            (!matches!(policy, ReloadPolicy::Manual)).then(grouping::Fingerprints::default);
         Ok(Engine {
             store,
             reader,
             vocabulary,
+            fingerprints,
         })
     }
 
@@ -171,6 +177,11 @@ impl Engine {
     /// The translations this engine searches.
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
+    }
+
+    /// The fingerprints this engine keeps, if it keeps them.
+    pub(crate) fn fingerprints(&self) -> Option<&grouping::Fingerprints> {
+        self.fingerprints.as_ref()
     }
 
     /// The current searcher (a consistent view of one commit).
@@ -313,7 +324,13 @@ impl Engine {
             h
         });
         let page = if opts.group {
-            grouping::page(&searcher, &docs, opts.offset, opts.limit)?
+            grouping::page(
+                &searcher,
+                &docs,
+                opts.offset,
+                opts.limit,
+                self.fingerprints(),
+            )?
         } else {
             docs.into_iter()
                 .skip(opts.offset)

@@ -14,7 +14,10 @@
 //! Paging happens after grouping, so a search fetches more candidates than
 //! it shows ([`candidates`]).
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use rustc_hash::FxHashMap as HashMap;
+use tantivy::index::SegmentId;
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
@@ -53,16 +56,67 @@ struct Candidate {
     fingerprint: dedup::Fingerprint,
 }
 
+/// Every fingerprint of the segments searched, read once per segment and
+/// kept by a long-lived engine (the daemon, `veille eval`): the fingerprint
+/// dictionary is compressed in blocks, and reading the candidates' entries
+/// search after search decompressed a few dozen blocks each time (a
+/// twentieth of a search). About 260 bytes per distinct fingerprint (14 MB
+/// for the benchmark's 54,496 articles); a one-shot `veille search` reads
+/// only its candidates' instead.
+#[derive(Default)]
+pub(crate) struct Fingerprints {
+    /// Per segment, the fingerprints in term order (by ordinal).
+    segments: Mutex<HashMap<SegmentId, Arc<[dedup::Fingerprint]>>>,
+}
+
+impl Fingerprints {
+    /// The fingerprints of `segment` by term ordinal, read now if they
+    /// were not yet; those of segments `searcher` no longer has are
+    /// dropped.
+    fn of(
+        &self,
+        searcher: &Searcher,
+        segment: u32,
+        column: &tantivy::columnar::BytesColumn,
+    ) -> Result<Arc<[dedup::Fingerprint]>> {
+        let id = searcher.segment_reader(segment).segment_id();
+        let lock = || self.segments.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = lock().get(&id) {
+            return Ok(Arc::clone(found));
+        }
+        let mut all = Vec::with_capacity(column.dictionary().num_terms());
+        let mut terms = column
+            .dictionary()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            all.push(dedup::Fingerprint::from_bytes(terms.key()));
+        }
+        let all: Arc<[dedup::Fingerprint]> = all.into();
+        let mut segments = lock();
+        segments.retain(|kept, _| {
+            searcher
+                .segment_readers()
+                .iter()
+                .any(|r| r.segment_id() == *kept)
+        });
+        segments.insert(id, Arc::clone(&all));
+        Ok(all)
+    }
+}
+
 /// Groups exact copies and near-duplicates among the candidates (in rank
 /// order) and returns the page of group representatives, each with the
-/// other members of its group.
+/// other members of its group. `kept` holds every fingerprint of the
+/// segments, when the engine keeps them.
 pub(crate) fn page(
     searcher: &Searcher,
     docs: &[ScoredDoc],
     offset: usize,
     limit: usize,
+    kept: Option<&Fingerprints>,
 ) -> Result<Vec<(ScoredDoc, Vec<Member>)>> {
-    let candidates = read_candidates(searcher, docs)?;
+    let candidates = read_candidates(searcher, docs, kept)?;
     // Exact copies first: each text stands once, by its best-ranked record.
     let mut first_of_text: HashMap<u64, usize> = HashMap::default();
     let mut copies: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
@@ -108,7 +162,11 @@ pub(crate) fn page(
 }
 
 /// The text hash and fingerprint of each candidate, from their fast fields.
-fn read_candidates(searcher: &Searcher, docs: &[ScoredDoc]) -> Result<Vec<Candidate>> {
+fn read_candidates(
+    searcher: &Searcher,
+    docs: &[ScoredDoc],
+    kept: Option<&Fingerprints>,
+) -> Result<Vec<Candidate>> {
     let mut out = vec![
         Candidate {
             text_hash: None,
@@ -137,6 +195,16 @@ fn read_candidates(searcher: &Searcher, docs: &[ScoredDoc]) -> Result<Vec<Candid
         let Some(fingerprints) = ff.bytes("fingerprint")? else {
             continue;
         };
+        if let Some(kept) = kept {
+            let all = kept.of(searcher, segment as u32, &fingerprints)?;
+            for &i in found {
+                let ord = fingerprints.term_ords(docs[i].1.doc_id).next();
+                if let Some(fp) = ord.and_then(|o| all.get(usize::try_from(o).ok()?)) {
+                    out[i].fingerprint = *fp;
+                }
+            }
+            continue;
+        }
         ords.clear();
         ords.extend(
             found

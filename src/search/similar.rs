@@ -112,7 +112,8 @@ impl Engine {
             let (found, total) = searcher.search(&query, &(top, Count))?;
             let mut docs = vec![(None, address)];
             docs.extend(found.into_iter().map(|(score, addr)| (Some(score), addr)));
-            let mut page = grouping::page(&searcher, &docs, 0, wanted + 1)?.into_iter();
+            let mut page =
+                grouping::page(&searcher, &docs, 0, wanted + 1, self.fingerprints())?.into_iter();
             let own = page.next().map(|(_, members)| members).unwrap_or_default();
             // A term that only the story's own versions share tells
             // nothing about other articles, yet it is the rarest, so the
