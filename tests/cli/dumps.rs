@@ -186,16 +186,20 @@ fn languages(f: &Fixture, index: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// One line of a JSON Lines dump.
+fn item(id: &str, title: &str, body: &str) -> String {
+    serde_json::json!({"id": id, "title": title, "body": body}).to_string() + "\n"
+}
+
+/// A sentence of each language, repeated to make articles of a given size.
+const ENGLISH: &str =
+    "The regulator published its quarterly report on network rollouts in rural towns. ";
+const FRENCH: &str =
+    "Le régulateur a publié son bilan trimestriel des déploiements dans les communes rurales. ";
+
 #[test]
 fn short_items_of_a_dump_read_in_batches_take_the_whole_dumps_language() {
     let f = Fixture::new();
-    let item = |id: &str, title: &str, body: &str| {
-        serde_json::json!({"id": id, "title": title, "body": body}).to_string() + "\n"
-    };
-    let english =
-        "The regulator published its quarterly report on network rollouts in rural towns. ";
-    let french =
-        "Le régulateur a publié son bilan trimestriel des déploiements dans les communes rurales. ";
     // The first batch of `--memory 16` (1 MiB) is English: three English
     // articles of 300 kB, two items too short to detect, and a fourth
     // English article that fills the batch. The 60 French articles after
@@ -205,7 +209,7 @@ fn short_items_of_a_dump_read_in_batches_take_the_whole_dumps_language() {
         text.push_str(&item(
             &format!("en{n}"),
             "Rural networks",
-            &english.repeat(3_600),
+            &ENGLISH.repeat(3_600),
         ));
     }
     text.push_str(&item(
@@ -214,13 +218,13 @@ fn short_items_of_a_dump_read_in_batches_take_the_whole_dumps_language() {
         "",
     ));
     text.push_str(&item("ia", "L'intelligence artificielle", ""));
-    text.push_str(&item("en4", "Rural networks", &english.repeat(2_500)));
+    text.push_str(&item("en4", "Rural networks", &ENGLISH.repeat(2_500)));
     assert!(text.len() > 1 << 20);
     for n in 1..=60 {
         text.push_str(&item(
             &format!("fr{n}"),
             "Réseaux ruraux",
-            &french.repeat(560),
+            &FRENCH.repeat(560),
         ));
     }
     assert!(text.len() > 3 << 20);
@@ -290,20 +294,13 @@ fn short_items_of_a_dump_mixing_languages_take_none_of_them() {
     // English item is not made French; it stays undecided, and a search
     // in its own words still finds it through the neutral fields.
     let f = Fixture::new();
-    let item = |id: &str, title: &str, body: &str| {
-        serde_json::json!({"id": id, "title": title, "body": body}).to_string() + "\n"
-    };
-    let english =
-        "The regulator published its quarterly report on network rollouts in rural towns. ";
-    let french =
-        "Le régulateur a publié son bilan trimestriel des déploiements dans les communes rurales. ";
     let mut text = String::new();
     for n in 1..=3 {
-        let body = format!("{} Rapport numéro {n}.", french.repeat(4));
+        let body = format!("{} Rapport numéro {n}.", FRENCH.repeat(4));
         text.push_str(&item(&format!("fr{n}"), "Réseaux ruraux", &body));
     }
     for n in 1..=2 {
-        let body = format!("{} Report number {n}.", english.repeat(4));
+        let body = format!("{} Report number {n}.", ENGLISH.repeat(4));
         text.push_str(&item(&format!("en{n}"), "Rural networks", &body));
     }
     text.push_str(&item("div", "Qtly div 23 cts vs 21 cts", ""));
