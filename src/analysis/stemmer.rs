@@ -123,15 +123,20 @@ thread_local! {
     static STEMS: RefCell<StemCache> = RefCell::new(StemCache::default());
 }
 
+/// Puts `stem` in place of `word`, unless they are the same.
+fn replace(word: &mut String, stem: &str) {
+    if stem != word {
+        word.clear();
+        word.push_str(stem);
+    }
+}
+
 /// Replaces `word` by its stem.
 fn stem_in_place(stemmer: Stemmer, word: &mut String) {
     STEMS.with_borrow_mut(|cache| {
         let algorithm = stemmer.algorithm();
         if let Some(stem) = cache.front.get(algorithm, word) {
-            if stem != word {
-                word.clear();
-                word.push_str(stem);
-            }
+            replace(word, stem);
             return;
         }
         if let Some(stem) = cache
@@ -140,10 +145,7 @@ fn stem_in_place(stemmer: Stemmer, word: &mut String) {
             .and_then(|stems| stems.get(word.as_str()))
         {
             cache.front.put(algorithm, word, stem);
-            if **stem != **word {
-                word.clear();
-                word.push_str(stem);
-            }
+            replace(word, stem);
             return;
         }
         let stem: Box<str> = stemmer.stem(word).into();
@@ -153,8 +155,7 @@ fn stem_in_place(stemmer: Stemmer, word: &mut String) {
             cache.len = 0;
         }
         let key: Box<str> = word.as_str().into();
-        word.clear();
-        word.push_str(&stem);
+        replace(word, &stem);
         cache
             .stems
             .entry(stemmer.algorithm())

@@ -16,3 +16,21 @@ pub mod schema;
 pub mod stats;
 pub mod store;
 pub mod writer;
+
+/// Every term of a string or bytes fast field's dictionary, in ordinal
+/// order, each made into a `T` by `make`: what the writer reads of the
+/// file keys and languages, and grouping of the fingerprints.
+pub(crate) fn column_terms<T>(
+    column: &tantivy::columnar::BytesColumn,
+    mut make: impl FnMut(&[u8]) -> T,
+) -> crate::error::Result<Vec<T>> {
+    let mut terms = Vec::with_capacity(column.dictionary().num_terms());
+    let mut stream = column
+        .dictionary()
+        .stream()
+        .map_err(tantivy::TantivyError::from)?;
+    while stream.advance() {
+        terms.push(make(stream.key()));
+    }
+    Ok(terms)
+}

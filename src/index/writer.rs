@@ -802,15 +802,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
 
 /// Every term of a string fast field, in ordinal order.
 fn column_terms(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
-    let mut terms = Vec::with_capacity(column.dictionary().num_terms());
-    let mut stream = column
-        .dictionary()
-        .stream()
-        .map_err(tantivy::TantivyError::from)?;
-    while stream.advance() {
-        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-    }
-    Ok(terms)
+    crate::index::column_terms(column, |key| String::from_utf8_lossy(key).into_owned())
 }
 
 /// Number of live articles in the index.

@@ -84,15 +84,8 @@ impl Fingerprints {
         if let Some(found) = lock().get(&id) {
             return Ok(Arc::clone(found));
         }
-        let mut all = Vec::with_capacity(column.dictionary().num_terms());
-        let mut terms = column
-            .dictionary()
-            .stream()
-            .map_err(tantivy::TantivyError::from)?;
-        while terms.advance() {
-            all.push(dedup::Fingerprint::from_bytes(terms.key()));
-        }
-        let all: Arc<[dedup::Fingerprint]> = all.into();
+        let all: Arc<[dedup::Fingerprint]> =
+            crate::index::column_terms(column, dedup::Fingerprint::from_bytes)?.into();
         let mut segments = lock();
         segments.retain(|kept, _| {
             searcher
