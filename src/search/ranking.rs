@@ -373,7 +373,9 @@ impl<'a> QueryBuilder<'a> {
         // One live article writing it so is enough to know.
         if count_up_to(self.searcher, q.as_ref(), 1).is_ok_and(|(n, _)| n > 0) {
             NameLookup::Found(boost_query(q, NAME_BOOST))
-        } else if special.iter().any(|t| self.loses_identity(&t.text)) {
+        } else if special.iter().any(|t| self.loses_identity(&t.text))
+            || self.stem_drops_a_part(text)
+        {
             NameLookup::Absent
         } else {
             NameLookup::Chains
@@ -395,6 +397,28 @@ impl<'a> QueryBuilder<'a> {
                 .any(|(_, analyzer)| analysis::analyze(analyzer, token).is_empty());
         }
         token.contains(['+', '#', '.']) && token.chars().any(char::is_alphabetic)
+    }
+
+    /// Whether a chain stems a name in two parts (`OpenAI`, `DeepMind`: a
+    /// capital after a small letter) to less than its first part: French
+    /// reads `openai` as a verb and stems it to `open`, which would find
+    /// `Open Arms` in an index that lacks the name. A stem that only cuts
+    /// the last part (`iPhones` to `iphon`) keeps the name's identity.
+    fn stem_drops_a_part(&mut self, text: &str) -> bool {
+        let mut previous_small = false;
+        let mut last_part = None;
+        for (i, c) in text.char_indices() {
+            if c.is_uppercase() && previous_small {
+                last_part = Some(i);
+            }
+            previous_small = c.is_lowercase();
+        }
+        let Some(last_part) = last_part else {
+            return false;
+        };
+        self.chains[1..].iter_mut().any(|(_, analyzer)| {
+            matches!(analysis::analyze(analyzer, text).as_slice(), [one] if one.text.len() <= last_part)
+        })
     }
 
     /// Whether the query accepts any of its words from the start rather

@@ -167,6 +167,43 @@ fn tech_names_the_index_lacks_find_nothing_and_suggest_what_exists() {
     assert!(!with.is_empty());
 }
 
+#[test]
+fn a_two_part_name_the_index_lacks_is_not_found_by_a_stem_of_its_first_part() {
+    // French stems `openai` to `open`: articles on open space and on the
+    // Open d'Australie are not about OpenAI; `iPhones` still finds the
+    // iPhone, its stem cutting only the name's last part.
+    let f = Fixture::new();
+    index_articles(
+        &f,
+        &[
+            (
+                "bureaux",
+                "fr",
+                "Bureaux",
+                "Les salariés quittent l'open space pour le télétravail deux jours par semaine.",
+            ),
+            (
+                "tennis",
+                "fr",
+                "Tennis",
+                "La joueuse française se qualifie pour le quart de finale de l'Open d'Australie.",
+            ),
+            (
+                "telephone",
+                "fr",
+                "Téléphones",
+                "Le nouvel iPhone arrive en boutique vendredi avec un appareil photo amélioré.",
+            ),
+        ],
+    );
+    let (code, hits) = search(&f, "OpenAI", &[]);
+    assert_eq!((code, hits.len()), (1, 0), "{hits:?}");
+    let (_, hits) = search(&f, "open", &[]);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let (_, hits) = search(&f, "iPhones", &[]);
+    assert_eq!(ids(&hits), BTreeSet::from(["telephone".to_string()]));
+}
+
 /// Words that each chain with a stop-word list drops, in its language.
 const STOP_WORDS: &[(&str, &str)] = &[
     ("fr", "le la les de"),
