@@ -50,6 +50,12 @@ use measure::{dir_size, indexed_articles, load_average, ms, p50_p99, run_measure
 use targets::{Goal, Report};
 use veille::search::{Engine, SearchOptions};
 
+/// The allocator the `veille` binary runs with (see the `mimalloc` line of
+/// Cargo.toml), so that searching in process costs what it costs inside
+/// `veille serve`, not what it would cost with glibc's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The parts of the benchmark, in the order they run.
 const PARTS: [&str; 4] = ["index", "search", "command", "daemon"];
 /// Distinct queries searched in process.
