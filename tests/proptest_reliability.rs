@@ -367,3 +367,18 @@ fn a_duplicate_takes_over_when_its_original_changes() {
     assert_eq!(found_texts(&got), found_texts(&want));
     assert_eq!(got["intelligence"].0, 1, "{got:?}");
 }
+
+///
+/// The shrunk case of a CI failure: the two articles of `sub/d.jsonl`
+/// (text 1, too English-and-French to detect one by one) take their
+/// language from being read together, and must not vote for their
+/// folder. Read from the index on the next run, they voted by the
+/// language they were given, and the short `sub/c.txt` alone in its file
+/// took their folder's English, which a rebuild (where they do not vote)
+/// leaves `und`.
+#[test]
+fn only_declared_or_detected_languages_vote_for_a_folder() {
+    let ops = [Op::Write(3, vec![1, 1]), Op::Write(2, vec![1])];
+    let (got, want) = incremental_and_rebuilt(&ops, true);
+    assert_eq!(got, want);
+}

@@ -702,8 +702,8 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 
 /// Reads from the index's fast fields either the file records
 /// (`with_articles` false) or which file owns each article id and text hash
-/// and the languages of each file's articles (`with_articles` true). A run
-/// with nothing to do needs only the first.
+/// and the languages of each file's articles that are their own
+/// (`with_articles` true). A run with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let no_file: Arc<str> = Arc::from("");
     let mut languages: HashMap<Arc<str>, Vec<&'static Language>> = HashMap::default();
@@ -721,6 +721,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
         let langs = ff.str("lang")?;
+        let own = ff.bool("lang_own")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
@@ -783,6 +784,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                         .as_ref()
                         .and_then(|l| l.term_ords(doc).next())
                         .and_then(|o| lang_terms.get(o as usize).copied().flatten())
+                        .filter(|_| own.first(doc).unwrap_or(false))
                     {
                         languages
                             .entry(Arc::clone(file))
@@ -1064,7 +1066,7 @@ struct FileWrite<'f> {
     languages: BTreeMap<String, usize>,
     found: Vec<Duplicate>,
     same_text: Vec<Duplicate>,
-    /// The languages of the file's articles, declared or detected.
+    /// The languages of the file's articles that are their own.
     votes: Votes,
     /// Hold back the documents of articles of undecided language.
     hold: bool,
