@@ -30,6 +30,8 @@
 //! or already in the index (which records it with each article): an
 //! article that took its neighbours' language does not vote, or the
 //! majority a folder shows would depend on the order its files came in.
+//! A folder counts the articles its files keep in the index, not the
+//! records left out as repeats.
 //!
 //! A majority needs [`MIN_VOTES`] articles and a clear lead: at least
 //! [`CLEAR_MAJORITY`] of those counted. A dump or folder that mixes
@@ -40,6 +42,12 @@
 //! only when they outnumber its detected ones (a feed of titles); in a
 //! mixed file of long articles they stay `und`, searched through the
 //! language-neutral fields.
+//!
+//! The folder's majority can change after a file of one undecided article
+//! took it (or found none): a later file of the same run, or of a later
+//! run, tips it. The writer gives such files the folder's final majority
+//! at the end of each run ([`Folders::lone_language`]), so that an index
+//! built file by file ends as a rebuild of the same folder does.
 
 use std::path::Path;
 
@@ -107,6 +115,16 @@ impl Folders {
     pub(crate) fn majority(&self, key: &str) -> Option<&'static Language> {
         let folder = self.folders.get(folder_of(key))?;
         winner(folder.iter().map(|(code, n)| (*code, *n)))
+    }
+
+    /// The language [`settle`] gives a file at `key` whose one article is
+    /// undecided: its folder's majority, else the fallback's `default`.
+    pub(crate) fn lone_language(
+        &self,
+        key: &str,
+        default: Option<&'static Language>,
+    ) -> Option<&'static Language> {
+        self.majority(key).or(default)
     }
 }
 
@@ -395,6 +413,26 @@ mod tests {
         folders.remove_file("/news/b.xml");
         assert_eq!(folders.majority("/news/new.txt"), None);
         assert!(!folders.folders.contains_key("/news"));
+    }
+
+    #[test]
+    fn the_one_article_of_a_file_takes_its_folders_majority_else_the_default() {
+        let (fr, de) = (lang::lookup("fr"), lang::lookup("de"));
+        let code = |l: Option<&'static Language>| l.map(|l| l.code);
+        let mut folders = Folders::default();
+        // A file without votes (its one article undecided) counts nothing.
+        folders.set_file("/news/short.txt", Votes::new());
+        assert!(folders.folders.is_empty());
+        assert_eq!(
+            code(folders.lone_language("/news/short.txt", de)),
+            Some("de")
+        );
+        assert_eq!(folders.lone_language("/news/short.txt", None), None);
+        folders.set_file("/news/a.xml", count([fr.unwrap(), fr.unwrap()]));
+        assert_eq!(
+            code(folders.lone_language("/news/short.txt", de)),
+            Some("fr")
+        );
     }
 
     #[test]
