@@ -367,3 +367,123 @@ fn a_duplicate_takes_over_when_its_original_changes() {
     assert_eq!(found_texts(&got), found_texts(&want));
     assert_eq!(got["intelligence"].0, 1, "{got:?}");
 }
+
+/// The shrunk case of a CI failure: the two articles of `sub/d.jsonl`
+/// (text 1, too English-and-French to detect one by one) take their
+/// language from being read together, and must not vote for their
+/// folder. Read from the index on the next run, they voted by the
+/// language they were given, and the short `sub/c.txt` alone in its file
+/// took their folder's English, which a rebuild (where they do not vote)
+/// leaves `und`.
+#[test]
+fn only_declared_or_detected_languages_vote_for_a_folder() {
+    let ops = [Op::Write(3, vec![1, 1]), Op::Write(2, vec![1])];
+    let (got, want) = incremental_and_rebuilt(&ops, true);
+    assert_eq!(got, want);
+}
+
+/// A short file alone in its file (`sub/c.txt`, text 1) indexed before
+/// its folder has a clear majority stays `und`; once two detected
+/// English articles join it (`sub/d.jsonl`), it takes their English, as a
+/// rebuild gives it, and loses it again when they go.
+#[test]
+fn a_short_file_follows_its_folders_majority_as_it_changes() {
+    let gained = [Op::Write(2, vec![1]), Op::Write(3, vec![3, 5])];
+    let lost = [
+        Op::Write(3, vec![3, 5]),
+        Op::Write(2, vec![1]),
+        Op::Delete(3),
+    ];
+    for ops in [&gained[..], &lost[..]] {
+        let (got, want) = incremental_and_rebuilt(ops, true);
+        assert_eq!(got, want, "{ops:?}");
+    }
+}
+
+/// A folder of more files than a batch is settled batch by batch: a short
+/// file alone in its file, read in a first batch where the folder had no
+/// clear majority yet (127 French files, 128 English ones), stayed `und`,
+/// though the folder's 500 English files made its final majority English
+/// (as indexing it after them gives). (With batches of more than 628
+/// files, this passes without the fix.)
+#[test]
+fn a_short_file_read_before_its_folders_majority_takes_it() {
+    let fx = Fixture::new();
+    fx.write("docs/a000.txt", "Cloud\n\nSovereign cloud\n");
+    for i in 1..=127 {
+        let french = "Une faille critique corrigée dans le serveur de messagerie numéro";
+        fx.write(
+            &format!("docs/b{i:03}.txt"),
+            format!("Faille\n\n{french} {i}\n"),
+        );
+    }
+    for i in 1..=500 {
+        let english = "The company said that the critical flaw was patched in the mail server";
+        fx.write(
+            &format!("docs/c{i:03}.txt"),
+            format!("Flaw\n\n{english} {i}\n"),
+        );
+    }
+    let mut opts = IndexOptions::new(fx.path("docs"), fx.path("index"));
+    opts.threads = 2;
+    let report = writer::run(&opts).unwrap();
+    assert_eq!(report.files_added, 628);
+    let engine = Engine::open(&fx.path("index")).unwrap();
+    let results = engine
+        .search("sovereign", &SearchOptions::default())
+        .unwrap();
+    let langs: Vec<(&str, &str)> = results
+        .hits
+        .iter()
+        .map(|h| (h.id.as_str(), h.lang.as_str()))
+        .collect();
+    assert_eq!(langs, [("a000.txt", "en")]);
+    // Counted once, in its final language.
+    assert_eq!(report.languages.get("en"), Some(&501));
+    assert_eq!(report.languages.get("und"), None);
+}
+
+/// A record seen again (the same id and text in two files of a folder) is
+/// kept once, and votes once for its folder: the index, which a later run
+/// reads, holds it once. Counted twice in the run that read both files,
+/// the folder's two English records and one French made a clear English
+/// majority there, and no majority once read back from the index.
+#[test]
+fn a_record_seen_twice_votes_once_for_its_folder() {
+    let item = |id: &str, body: &str| {
+        let line = serde_json::json!({ "id": id, "title": "Flaw", "body": body });
+        format!("{line}\n")
+    };
+    let flaw = "The company said that the critical flaw was patched in the mail server";
+    let chips = "The company said that its chips for artificial intelligence are in short supply";
+    let faille = "Une faille critique corrigée dans le serveur de messagerie de la banque";
+    let first = item("one", flaw) + &item("two", chips);
+    let second = item("one", flaw) + &item("three", faille);
+    let short = "Cloud\n\nSovereign cloud\n";
+    let fx = Fixture::new();
+    let lang_of_short = |index: &str| {
+        let engine = Engine::open(&fx.path(index)).unwrap();
+        let results = engine
+            .search("sovereign", &SearchOptions::default())
+            .unwrap();
+        results
+            .hits
+            .iter()
+            .map(|h| h.lang.clone())
+            .collect::<Vec<_>>()
+    };
+    // Read in one run.
+    fx.write("once/first.jsonl", &first);
+    fx.write("once/second.jsonl", &second);
+    fx.write("once/short.txt", short);
+    writer::run(&IndexOptions::new(fx.path("once"), fx.path("once.index"))).unwrap();
+    // The short file comes in a run of its own.
+    let opts = IndexOptions::new(fx.path("later"), fx.path("later.index"));
+    fx.write("later/first.jsonl", &first);
+    fx.write("later/second.jsonl", &second);
+    writer::run(&opts).unwrap();
+    fx.write("later/short.txt", short);
+    writer::run(&opts).unwrap();
+    assert_eq!(lang_of_short("once.index"), ["und"]);
+    assert_eq!(lang_of_short("later.index"), ["und"]);
+}

@@ -16,6 +16,7 @@ use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument};
 use crate::analysis::dedup::Fingerprint;
 use crate::analysis::lang::{Detection, Language};
 use crate::error::Result;
+use crate::index::neighbours;
 use crate::index::schema::{Fields, KIND_ARTICLE};
 use crate::ingest::article::Article;
 
@@ -76,6 +77,7 @@ pub fn to_document(fields: &Fields, origin: Origin<'_>, p: &Prepared) -> Tantivy
         doc.add_text(fields.langs, other.code);
     }
     doc.add_f64(fields.lang_confidence, p.detection.confidence);
+    doc.add_bool(fields.lang_own, neighbours::is_own(&p.detection));
     if let Some(d) = a.date {
         doc.add_date(fields.date, to_index_date(d));
     }

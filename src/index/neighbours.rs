@@ -25,17 +25,29 @@
 //! measure with `cargo run --example short_items`). A feed whose items
 //! are too short to show a majority keeps them `und`.
 //!
-//! A majority counts the articles whose language was declared or detected
-//! (those of files read in the same run), and the articles already in the
-//! index by the language they were given. It needs [`MIN_VOTES`] articles
-//! and a clear lead: at least [`CLEAR_MAJORITY`] of those counted. A dump
-//! or folder that mixes languages gives its short articles no language
-//! rather than its largest one: in a dump of 63 % French and 37 % English
-//! articles, the English items too short to detect were all made French
-//! (stemmed the French way, missed by `--lang en`). Such a file's undecided
-//! items are read together only when they outnumber its detected ones
-//! (a feed of titles); in a mixed file of long articles they stay `und`,
-//! searched through the language-neutral fields.
+//! A majority counts the articles whose language is their own, declared
+//! or detected ([`is_own`]), whether their files are read in the same run
+//! or already in the index (which records it with each article): an
+//! article that took its neighbours' language does not vote, or the
+//! majority a folder shows would depend on the order its files came in.
+//! A folder counts the articles its files keep in the index, not the
+//! records left out as repeats.
+//!
+//! A majority needs [`MIN_VOTES`] articles and a clear lead: at least
+//! [`CLEAR_MAJORITY`] of those counted. A dump or folder that mixes
+//! languages gives its short articles no language rather than its largest
+//! one: in a dump of 63 % French and 37 % English articles, the English
+//! items too short to detect were all made French (stemmed the French way,
+//! missed by `--lang en`). Such a file's undecided items are read together
+//! only when they outnumber its detected ones (a feed of titles); in a
+//! mixed file of long articles they stay `und`, searched through the
+//! language-neutral fields.
+//!
+//! The folder's majority can change after a file of one undecided article
+//! took it (or found none): a later file of the same run, or of a later
+//! run, tips it. The writer gives such files the folder's final majority
+//! at the end of each run ([`Folders::lone_language`]), so that an index
+//! built file by file ends as a rebuild of the same folder does.
 
 use std::path::Path;
 
@@ -71,9 +83,11 @@ impl Folders {
     /// folder, in place of what it counted before.
     pub(crate) fn set_file(&mut self, key: &str, votes: Votes) {
         self.remove_file(key);
-        let folder = self.folders.entry(folder_of(key)).or_default();
-        for &(code, n) in &votes {
-            *folder.entry(code).or_default() += n;
+        if !votes.is_empty() {
+            let folder = self.folders.entry(folder_of(key).to_string()).or_default();
+            for &(code, n) in &votes {
+                *folder.entry(code).or_default() += n;
+            }
         }
         self.files.insert(key.to_string(), votes);
     }
@@ -84,7 +98,7 @@ impl Folders {
             return;
         };
         let folder_key = folder_of(key);
-        if let Some(folder) = self.folders.get_mut(&folder_key) {
+        if let Some(folder) = self.folders.get_mut(folder_key) {
             for (code, n) in votes {
                 if let Some(count) = folder.get_mut(code) {
                     *count = count.saturating_sub(n);
@@ -92,22 +106,33 @@ impl Folders {
             }
             folder.retain(|_, n| *n > 0);
             if folder.is_empty() {
-                self.folders.remove(&folder_key);
+                self.folders.remove(folder_key);
             }
         }
     }
 
     /// The majority language of the folder of the file at `key`.
     pub(crate) fn majority(&self, key: &str) -> Option<&'static Language> {
-        let folder = self.folders.get(&folder_of(key))?;
+        let folder = self.folders.get(folder_of(key))?;
         winner(folder.iter().map(|(code, n)| (*code, *n)))
+    }
+
+    /// The language [`settle`] gives a file at `key` whose one article is
+    /// undecided: its folder's majority, else the fallback's `default`.
+    pub(crate) fn lone_language(
+        &self,
+        key: &str,
+        default: Option<&'static Language>,
+    ) -> Option<&'static Language> {
+        self.majority(key).or(default)
     }
 }
 
-fn folder_of(key: &str) -> String {
+/// The folder of the file at `key` (a `&str`, so its folder is one too).
+fn folder_of(key: &str) -> &str {
     Path::new(key)
         .parent()
-        .map(|p| p.to_string_lossy().into_owned())
+        .and_then(Path::to_str)
         .unwrap_or_default()
 }
 
@@ -137,16 +162,21 @@ pub(crate) fn votes(prepared: &[Prepared]) -> Votes {
     votes
 }
 
-/// Counts the vote of one article, if its language was declared or detected.
+/// Counts the vote of one article, if its language is its own.
 pub(crate) fn vote(votes: &mut Votes, p: &Prepared) {
-    match p.detection.method {
-        DetectionMethod::Declared | DetectionMethod::Detected => {
-            if let Some(language) = p.detection.language {
-                tally(votes, language);
-            }
-        }
-        DetectionMethod::Majority | DetectionMethod::Fallback => {}
+    if let Some(language) = p.detection.language.filter(|_| is_own(&p.detection)) {
+        tally(votes, language);
     }
+}
+
+/// Whether an article's language is its own: declared by its source or
+/// detected in its text, not taken from its neighbours nor the default.
+pub(crate) fn is_own(detection: &Detection) -> bool {
+    detection.language.is_some()
+        && match detection.method {
+            DetectionMethod::Declared | DetectionMethod::Detected => true,
+            DetectionMethod::Majority | DetectionMethod::Fallback => false,
+        }
 }
 
 /// Gives the articles of one file whose language is undecided the majority
@@ -383,5 +413,35 @@ mod tests {
         folders.remove_file("/news/b.xml");
         assert_eq!(folders.majority("/news/new.txt"), None);
         assert!(!folders.folders.contains_key("/news"));
+    }
+
+    #[test]
+    fn the_one_article_of_a_file_takes_its_folders_majority_else_the_default() {
+        let (fr, de) = (lang::lookup("fr"), lang::lookup("de"));
+        let code = |l: Option<&'static Language>| l.map(|l| l.code);
+        let mut folders = Folders::default();
+        // A file without votes (its one article undecided) counts nothing.
+        folders.set_file("/news/short.txt", Votes::new());
+        assert!(folders.folders.is_empty());
+        assert_eq!(
+            code(folders.lone_language("/news/short.txt", de)),
+            Some("de")
+        );
+        assert_eq!(folders.lone_language("/news/short.txt", None), None);
+        folders.set_file("/news/a.xml", count([fr.unwrap(), fr.unwrap()]));
+        assert_eq!(
+            code(folders.lone_language("/news/short.txt", de)),
+            Some("fr")
+        );
+    }
+
+    #[test]
+    fn only_declared_or_detected_languages_are_their_own() {
+        let own = |code, method| is_own(&article(code, method).detection);
+        assert!(own(Some("fr"), Declared));
+        assert!(own(Some("fr"), Detected));
+        assert!(!own(Some("fr"), DetectionMethod::Majority));
+        assert!(!own(Some("de"), Fallback));
+        assert!(!own(None, Fallback));
     }
 }

@@ -19,7 +19,7 @@ use crate::analysis::lang::{self, Language};
 
 /// Version of the on-disk layout; bump it whenever the schema or analysis
 /// changes in a way that old indexes would be misread.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Value of the `kind` field for articles.
 pub const KIND_ARTICLE: u64 = 0;
@@ -64,6 +64,10 @@ pub struct Fields {
     /// those of whole paragraphs): what search uses to pick its chains.
     pub langs: Field,
     pub lang_confidence: Field,
+    /// Whether the article's language is its own (declared or detected)
+    /// rather than its neighbours' or the default: only its own counts
+    /// towards a folder's majority, when a run reads the index.
+    pub lang_own: Field,
     pub date: Field,
     /// Hash of the article's normalised text, for exact-duplicate detection.
     pub text_hash: Field,
@@ -133,6 +137,7 @@ impl Fields {
         let lang = b.add_text_field("lang", keyword() | STORED | FAST);
         let langs = b.add_text_field("langs", STRING);
         let lang_confidence = b.add_f64_field("lang_confidence", STORED);
+        let lang_own = b.add_bool_field("lang_own", FAST);
         let date = b.add_date_field(
             "date",
             DateOptions::default()
@@ -195,6 +200,7 @@ impl Fields {
             lang,
             langs,
             lang_confidence,
+            lang_own,
             date,
             text_hash,
             fingerprint,

@@ -9,7 +9,9 @@
 //! by article, in batches of articles. Articles and their file record are
 //! always added together and commits fall between files, never inside one,
 //! so a run that is interrupted leaves the index exactly as of its last
-//! commit, with each file whole.
+//! commit, with each file whole. A run ends by reading again the files of
+//! one undecided article whose folder's majority language it changed
+//! ([`neighbours`]), so that the index ends as a rebuild would.
 //!
 //! A file left out (too large, binary, unparsable, empty) keeps a file
 //! record without articles, so that its removal is noticed, but that record
@@ -251,12 +253,19 @@ impl FileState {
     fn was_skipped(&self) -> bool {
         self.articles == 0 && self.duplicates == 0
     }
+
+    /// True for the record of a file of one article, which takes its
+    /// folder's language when it has none of its own.
+    fn is_lone(&self) -> bool {
+        self.articles == 1 && self.duplicates == 0
+    }
 }
 
 /// What the index knows: file records, which file owns each article id
 /// and the text hash of each id (a record seen again is the same id with
 /// the same text), a record holding each text (to report repeated texts),
-/// and the languages of each folder's articles.
+/// the languages of each folder's articles, and the files whose one
+/// article takes its folder's language.
 ///
 /// An entry per article: a dump of a million articles makes a million, so
 /// file keys and ids are shared (`Arc<str>`), never copied per entry.
@@ -277,6 +286,20 @@ struct Known {
     /// a dump of half a million articles would be 16 MB more.
     by_file: HashMap<Arc<str>, Vec<Arc<str>>>,
     folders: Folders,
+    /// File key → its one article, when that article's language is not its
+    /// own: it follows the folder's majority, which files read after it
+    /// may change ([`neighbours`]).
+    lone: HashMap<Arc<str>, Lone>,
+}
+
+/// The one article of a file whose language is its folder's majority or
+/// the default.
+#[derive(Debug)]
+struct Lone {
+    id: Arc<str>,
+    language: Option<&'static Language>,
+    /// Counted in this run's report of languages (added in this run).
+    counted: bool,
 }
 
 /// The file holding an article (its key) and the hash of its text (none
@@ -306,6 +329,7 @@ impl Known {
             self.id_owner.remove(&id);
         }
         self.folders.remove_file(file);
+        self.lone.remove(file);
         self.files.remove(file);
     }
 
@@ -462,9 +486,7 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         .build()
         .map_err(Error::ThreadPool)?;
     let bar = progress_bar(opts.progress, work.len() as u64);
-    let mut pending_docs = 0usize;
     let mut wrote = !removed.is_empty();
-    let mut last_commit = Instant::now();
     let shown = Shown {
         prefix: &prefix,
         given: &opts.root,
@@ -484,36 +506,38 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         (f.size > budget.batch as u64 || f.size > opts.max_file_bytes)
             && ingest::dump::is_dump(&f.path)
     };
-    for batch in batches(&work, budget.batch as u64, &streamed) {
-        let written = match batch {
-            &[(file, why)] if streamed(file) => {
+    let index_batch = |out: &mut Out<'_>, batch: &[(&SourceFile, Work)]| match batch {
+        &[(file, why)] if streamed(file) => {
+            let key = key_of(file);
+            let display = file.path.to_string_lossy().into_owned();
+            let written = read_dump(out, &pool, opts, budget, (file, &key, &display), why);
+            bar.inc(1);
+            written
+        }
+        _ => {
+            let mut loaded: Vec<Loaded> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|(file, why)| {
+                        let loaded = load(file, *why, opts);
+                        bar.inc(1);
+                        loaded
+                    })
+                    .collect()
+            });
+            settle_languages(out.known, batch.iter().map(|(f, _)| key_of(f)), &mut loaded);
+            let mut written = 0;
+            for ((file, why), loaded) in batch.iter().zip(loaded) {
                 let key = key_of(file);
                 let display = file.path.to_string_lossy().into_owned();
-                let written = read_dump(&mut out, &pool, opts, budget, (file, &key, &display), why);
-                bar.inc(1);
-                written
+                written += apply(out, (file, &key, &display), *why, loaded);
             }
-            _ => {
-                let mut loaded: Vec<Loaded> = pool.install(|| {
-                    batch
-                        .par_iter()
-                        .map(|(file, why)| {
-                            let loaded = load(file, *why, opts);
-                            bar.inc(1);
-                            loaded
-                        })
-                        .collect()
-                });
-                settle_languages(out.known, batch.iter().map(|(f, _)| key_of(f)), &mut loaded);
-                let mut written = 0;
-                for ((file, why), loaded) in batch.iter().zip(loaded) {
-                    let key = key_of(file);
-                    let display = file.path.to_string_lossy().into_owned();
-                    written += apply(&mut out, (file, &key, &display), *why, loaded);
-                }
-                written
-            }
-        };
+            written
+        }
+    };
+    let mut pending_docs = 0usize;
+    let mut last_commit = Instant::now();
+    let mut written_batch = |writer: &mut IndexWriter, written: usize| -> Result<()> {
         pending_docs += written;
         wrote |= written > 0;
         // Commits fall between files, never inside one: a file's record
@@ -522,10 +546,43 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         if pending_docs >= COMMIT_EVERY_DOCS
             || (pending_docs > 0 && last_commit.elapsed() >= COMMIT_EVERY)
         {
-            commit(out.writer)?;
+            commit(writer)?;
             pending_docs = 0;
             last_commit = Instant::now();
         }
+        Ok(())
+    };
+    for batch in batches(&work, budget.batch as u64, &streamed) {
+        let written = index_batch(&mut out, batch);
+        written_batch(out.writer, written)?;
+    }
+    // Last, the files of one article whose folder's majority changed after
+    // they took it (or found none) are read again and take the final one,
+    // as a rebuild gives it to them. The walk counted each file already:
+    // only the languages added in this run move.
+    let resettle = stale_lone_files(out.known, &walk.files, &key_of, opts.default_lang);
+    bar.inc_length(resettle.len() as u64);
+    for batch in batches(&resettle, budget.batch as u64, &streamed) {
+        let moving: Vec<(String, Option<&'static Language>)> = batch
+            .iter()
+            .filter_map(|(file, _)| {
+                let key = key_of(file);
+                let lone = out.known.lone.get(key.as_str())?;
+                lone.counted.then_some((key, lone.language))
+            })
+            .collect();
+        let r = &*out.report;
+        let files = (r.files_added, r.files_updated, r.files_unchanged);
+        let written = index_batch(&mut out, batch);
+        let r = &mut *out.report;
+        (r.files_added, r.files_updated, r.files_unchanged) = files;
+        for (key, was) in moving {
+            uncount_language(&mut r.languages, was);
+            if let Some(lone) = out.known.lone.get(key.as_str()) {
+                *r.languages.entry(code(lone.language).into()).or_default() += 1;
+            }
+        }
+        written_batch(out.writer, written)?;
     }
     bar.finish_and_clear();
     // What the run knew of every article (a hundred MB for half a million)
@@ -701,9 +758,10 @@ fn rate_and_eta(pos: u64, len: u64, elapsed: Duration) -> String {
 }
 
 /// Reads from the index's fast fields either the file records
-/// (`with_articles` false) or which file owns each article id and text hash
-/// and the languages of each file's articles (`with_articles` true). A run
-/// with nothing to do needs only the first.
+/// (`with_articles` false) or which file owns each article id and text hash,
+/// the languages of each file's articles that are their own, and the files
+/// of one article whose language is not (`with_articles` true, after the
+/// records). A run with nothing to do needs only the first.
 fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bool) -> Result<()> {
     let no_file: Arc<str> = Arc::from("");
     let mut languages: HashMap<Arc<str>, Vec<&'static Language>> = HashMap::default();
@@ -721,6 +779,7 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
         let dups = ff.u64("file_duplicates")?;
         let text_hash = ff.u64("text_hash")?;
         let langs = ff.str("lang")?;
+        let own = ff.bool("lang_own")?;
         // Every term of the file and id columns, read once in order: a
         // lookup by ordinal per document decompresses a dictionary block
         // each time, and took most of a run with nothing to do.
@@ -778,17 +837,26 @@ fn load_known(searcher: &tantivy::Searcher, known: &mut Known, with_articles: bo
                         text_hash: h.and_then(NonZeroU64::new),
                     };
                     known.id_owner.insert(Arc::clone(&id), owner);
-                    known.by_file.entry(Arc::clone(file)).or_default().push(id);
-                    if let Some(language) = langs
+                    let language = langs
                         .as_ref()
                         .and_then(|l| l.term_ords(doc).next())
-                        .and_then(|o| lang_terms.get(o as usize).copied().flatten())
-                    {
-                        languages
-                            .entry(Arc::clone(file))
-                            .or_default()
-                            .push(language);
+                        .and_then(|o| lang_terms.get(o as usize).copied().flatten());
+                    if own.first(doc).unwrap_or(false) {
+                        if let Some(language) = language {
+                            languages
+                                .entry(Arc::clone(file))
+                                .or_default()
+                                .push(language);
+                        }
+                    } else if known.files.get(&**file).is_some_and(FileState::is_lone) {
+                        let lone = Lone {
+                            id: Arc::clone(&id),
+                            language,
+                            counted: false,
+                        };
+                        known.lone.insert(Arc::clone(file), lone);
                     }
+                    known.by_file.entry(Arc::clone(file)).or_default().push(id);
                 }
                 _ => {}
             }
@@ -1064,8 +1132,15 @@ struct FileWrite<'f> {
     languages: BTreeMap<String, usize>,
     found: Vec<Duplicate>,
     same_text: Vec<Duplicate>,
-    /// The languages of the file's articles, declared or detected.
+    /// The languages of the file's articles that are their own: what
+    /// decides for the undecided ones of a dump.
     votes: Votes,
+    /// Those of the articles kept (not repeats): what the folder counts,
+    /// as a later run reads it from the index.
+    kept_votes: Votes,
+    /// The last article written whose language is not its own: the file's
+    /// [`Lone`] article if it has only one.
+    undecided: Option<Lone>,
     /// Hold back the documents of articles of undecided language.
     hold: bool,
     /// Those held back, with their id and whether they are new.
@@ -1099,6 +1174,8 @@ impl<'f> FileWrite<'f> {
             found: Vec::new(),
             same_text: Vec::new(),
             votes: Votes::new(),
+            kept_votes: Votes::new(),
+            undecided: None,
             hold: false,
             held: Vec::new(),
             held_bytes: 0,
@@ -1189,6 +1266,7 @@ impl<'f> FileWrite<'f> {
                 });
             }
         }
+        neighbours::vote(&mut self.kept_votes, &p);
         let id: Arc<str> = unique_id(known, own_id, &self.file.rel, n, self.many).into();
         let text_hash = p.text_hash;
         known
@@ -1212,7 +1290,7 @@ impl<'f> FileWrite<'f> {
     }
 
     /// Hands an article's document to the writer.
-    fn write(&mut self, out: &mut Out<'_>, id: &str, p: Prepared, fresh: bool) {
+    fn write(&mut self, out: &mut Out<'_>, id: &Arc<str>, p: Prepared, fresh: bool) {
         let doc = document::to_document(
             out.fields,
             Origin {
@@ -1225,6 +1303,13 @@ impl<'f> FileWrite<'f> {
         if fresh {
             let lang = p.detection.code().to_string();
             *self.languages.entry(lang).or_default() += 1;
+        }
+        if !neighbours::is_own(&p.detection) {
+            self.undecided = Some(Lone {
+                id: Arc::clone(id),
+                language: p.detection.language,
+                counted: fresh,
+            });
         }
         // The article's text now lives in the document: free it before
         // waiting for room in the queue.
@@ -1265,7 +1350,10 @@ impl<'f> FileWrite<'f> {
         }
         self.release(out, 0);
         let key = self.key.to_string();
-        out.known.folders.set_file(&key, self.votes);
+        out.known.folders.set_file(&key, self.kept_votes);
+        if let Some(lone) = self.undecided.filter(|_| self.seen == 1) {
+            out.known.lone.insert(Arc::clone(&self.key), lone);
+        }
         let report = &mut *out.report;
         report.articles_added += self.fresh as usize;
         report.duplicates.extend(self.found);
@@ -1341,6 +1429,56 @@ fn settle_languages(known: &mut Known, keys: impl Iterator<Item = String>, loade
     for (key, l) in keys.iter().zip(loaded.iter_mut()) {
         if let Ok((prepared, _)) = &mut l.outcome {
             neighbours::settle(prepared, known.folders.majority(key));
+        }
+    }
+}
+
+/// The files of the walk whose one article's language is not its own and
+/// differs from the one its folder gives now ([`Folders::lone_language`]),
+/// to be read again ([`Work::Recheck`]). Each is made to list its article
+/// as the index has it, so that reading it again replaces that article,
+/// written in this run or before.
+fn stale_lone_files<'f>(
+    known: &mut Known,
+    files: &'f [SourceFile],
+    key_of: &dyn Fn(&SourceFile) -> String,
+    default: Option<&'static Language>,
+) -> Vec<(&'f SourceFile, Work)> {
+    let stale: HashMap<&str, &Arc<str>> = known
+        .lone
+        .iter()
+        .filter(|(key, lone)| {
+            code(lone.language) != code(known.folders.lone_language(key, default))
+        })
+        .map(|(key, lone)| (&**key, &lone.id))
+        .collect();
+    if stale.is_empty() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut listed = Vec::new();
+    for file in files {
+        let key = key_of(file);
+        if let Some((key, id)) = stale.get_key_value(key.as_str()) {
+            listed.push((Arc::<str>::from(*key), vec![Arc::clone(id)]));
+            found.push((file, Work::Recheck));
+        }
+    }
+    known.by_file.extend(listed);
+    found
+}
+
+/// The code the report and the index give a language (`und` for none).
+fn code(language: Option<&'static Language>) -> &'static str {
+    language.map_or("und", |l| l.code)
+}
+
+/// Takes one article of `language` back from a report's count.
+fn uncount_language(languages: &mut BTreeMap<String, usize>, language: Option<&'static Language>) {
+    if let Some(n) = languages.get_mut(code(language)) {
+        *n -= 1;
+        if *n == 0 {
+            languages.remove(code(language));
         }
     }
 }
