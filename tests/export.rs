@@ -301,12 +301,14 @@ const STOP_LISTS: &[&str] = &[
 const LOWERCASE_LANGUAGES: &[&str] = &["greek", "irish", "turkish"];
 
 /// Schema fields that exist for veille's own bookkeeping (file records,
-/// duplicate detection, facets) and have no place in OpenSearch.
+/// duplicate detection, facets, which articles vote for their folder's
+/// language) and have no place in OpenSearch.
 const INTERNAL_FIELDS: &[&str] = &[
     "kind",
     "file",
     "file_record",
     "source_raw",
+    "lang_own",
     "text_hash",
     "fingerprint",
     "file_size",
