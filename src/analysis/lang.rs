@@ -332,8 +332,14 @@ pub enum DetectionMethod {
 impl Detection {
     /// The stored language code: the language's code, or `und` (undetermined).
     pub fn code(&self) -> &'static str {
-        self.language.map_or("und", |l| l.code)
+        code_of(self.language)
     }
+}
+
+/// The code the index and the reports give a language: its own, or `und`
+/// (undetermined) for none.
+pub fn code_of(language: Option<&'static Language>) -> &'static str {
+    language.map_or("und", |l| l.code)
 }
 
 /// Decides the language of an article from its declared language (which

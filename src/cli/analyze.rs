@@ -124,7 +124,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Outcome> {
         let show_detection = args.detect || forced.is_none();
         if args.json {
             let value = serde_json::json!({
-                "lang": language.map_or("und", |l| l.code),
+                "lang": lang::code_of(language),
                 "confidence": if show_detection { Some(detection.confidence) } else { None },
                 "detected": if show_detection { Some(detection.code()) } else { None },
                 "chain": chain_code,

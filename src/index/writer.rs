@@ -579,7 +579,9 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
         for (key, was) in moving {
             uncount_language(&mut r.languages, was);
             if let Some(lone) = out.known.lone.get(key.as_str()) {
-                *r.languages.entry(code(lone.language).into()).or_default() += 1;
+                *r.languages
+                    .entry(lang::code_of(lone.language).into())
+                    .or_default() += 1;
             }
         }
         written_batch(out.writer, written)?;
@@ -1448,7 +1450,7 @@ fn stale_lone_files<'f>(
         .lone
         .iter()
         .filter(|(key, lone)| {
-            code(lone.language) != code(known.folders.lone_language(key, default))
+            lang::code_of(lone.language) != lang::code_of(known.folders.lone_language(key, default))
         })
         .map(|(key, lone)| (&**key, &lone.id))
         .collect();
@@ -1468,17 +1470,12 @@ fn stale_lone_files<'f>(
     found
 }
 
-/// The code the report and the index give a language (`und` for none).
-fn code(language: Option<&'static Language>) -> &'static str {
-    language.map_or("und", |l| l.code)
-}
-
 /// Takes one article of `language` back from a report's count.
 fn uncount_language(languages: &mut BTreeMap<String, usize>, language: Option<&'static Language>) {
-    if let Some(n) = languages.get_mut(code(language)) {
+    if let Some(n) = languages.get_mut(lang::code_of(language)) {
         *n -= 1;
         if *n == 0 {
-            languages.remove(code(language));
+            languages.remove(lang::code_of(language));
         }
     }
 }
