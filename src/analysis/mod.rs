@@ -178,6 +178,33 @@ pub fn register(manager: &TokenizerManager) {
     }
 }
 
+/// The set of ASCII initials (bit `b` for byte `b`) that
+/// [`neutral_may_begin_with`] checks words against: the first byte of each
+/// of `terms` that begins with an ASCII character (a term that begins
+/// otherwise can only come from a word that begins outside ASCII, which
+/// is always read). `None` when a term is empty: every word may give it.
+pub fn ascii_initials<'a>(terms: impl IntoIterator<Item = &'a str>) -> Option<u128> {
+    let mut set = 0u128;
+    for term in terms {
+        match term.bytes().next() {
+            None => return None,
+            Some(b) if b.is_ascii() => set |= 1u128 << b,
+            Some(_) => {}
+        }
+    }
+    Some(set)
+}
+
+/// Whether some token that the neutral chain makes of `text` may begin
+/// with one of `initials` ([`ascii_initials`]). When it is false, none
+/// does, and `text` need not be analysed to find such tokens: the chain's
+/// tokens begin where its tokenizer's words begin, and lowercasing, ASCII
+/// folding and removing apostrophes keep an ASCII first letter ASCII (in
+/// lowercase) and never move it.
+pub fn neutral_may_begin_with(text: &str, initials: u128) -> bool {
+    tokenizer::may_begin_with(text, initials)
+}
+
 /// Runs an analyzer over `text` and collects its tokens (with byte offsets
 /// into `text`).
 pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
@@ -319,6 +346,26 @@ mod tests {
         assert_eq!(tokenizer_name(lookup("fr").unwrap()), "veille_fr");
     }
 
+    #[test]
+    fn words_whose_neutral_tokens_cannot_begin_with_an_initial_are_told_apart() {
+        let set = |terms: &[&str]| ascii_initials(terms.iter().copied()).unwrap();
+        // Words begin after apostrophes and punctuation, in either case.
+        assert!(neutral_may_begin_with("l’Intelligence", set(&["intel"])));
+        assert!(neutral_may_begin_with("(x-Ray)", set(&["ray"])));
+        assert!(neutral_may_begin_with("Wi-Fi", set(&["f"])));
+        // Not inside a word, nor in a word that begins with another letter.
+        assert!(!neutral_may_begin_with("bonjour", set(&["o", "j"])));
+        assert!(!neutral_may_begin_with("l’avion,", set(&["v", "i"])));
+        // A word that begins outside ASCII may fold to anything; CJK text
+        // is cut anywhere.
+        assert!(neutral_may_begin_with("été", set(&["q"])));
+        assert!(neutral_may_begin_with("abc人工", set(&["q"])));
+        // A term that begins outside ASCII adds nothing to the set, and an
+        // empty one leaves no set at all.
+        assert_eq!(ascii_initials(["été", "x"]), Some(1u128 << b'x'));
+        assert_eq!(ascii_initials(["", "x"]), None);
+    }
+
     proptest! {
         #[test]
         fn every_chain_keeps_offsets_on_char_boundaries(text in any::<String>()) {
@@ -331,6 +378,20 @@ mod tests {
                     prop_assert!(text.is_char_boundary(token.offset_to));
                     prop_assert!(!token.text.is_empty());
                 }
+            }
+        }
+
+        /// A word is never skipped that gives a neutral token beginning
+        /// with the initial looked for, nor one that gives a token beginning
+        /// outside ASCII, whatever the initials.
+        #[test]
+        fn no_word_is_skipped_that_gives_a_token_with_the_initial(
+            text in "([a-z]|[a-z]|[A-Z]|[0-9]|[ ’'ʼ]|[ ’'ʼ.,«»-]|é|É|ß|Œ|ﬁ|e\u{301}|\u{301}|人|Ж|ǅ|İ){0,24}",
+        ) {
+            for token in analyze(&mut analyzer(None), &text) {
+                let first = token.text.as_bytes()[0];
+                let initials = if first.is_ascii() { 1u128 << first } else { 0 };
+                prop_assert!(neutral_may_begin_with(&text, initials), "{:?}", token.text);
             }
         }
     }

@@ -272,6 +272,37 @@ impl Cut for Words<'_> {
     }
 }
 
+/// Whether a word cut from `text` by the tokenizer that splits at
+/// apostrophes may begin, once lowercased and folded to ASCII, with one of
+/// `initials` (a set of ASCII bytes, bit `b` for byte `b`).
+///
+/// It is true when some word begins with an ASCII letter or digit whose
+/// lowercase is in the set, or with a character outside ASCII (folding may
+/// give it any letter), or when `text` holds CJK characters (each begins a
+/// bigram). When it is false, no token of the neutral chain made of `text`
+/// begins with one of `initials`: highlighting skips such words without
+/// analysing them. It follows the word boundaries of [`Words`] exactly, with
+/// the same [`classify`].
+pub fn may_begin_with(text: &str, initials: u128) -> bool {
+    let mut inside = false;
+    for c in text.chars() {
+        match classify(c) {
+            Class::Word => {
+                if !inside {
+                    let lower = c.to_ascii_lowercase();
+                    if !lower.is_ascii() || initials & (1u128 << (lower as u32)) != 0 {
+                        return true;
+                    }
+                }
+                inside = true;
+            }
+            Class::Cjk => return true,
+            Class::Apostrophe | Class::Separator => inside = false,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

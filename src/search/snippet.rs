@@ -273,11 +273,14 @@ impl Highlighter {
 
     /// Byte ranges of `text` that match, for an article in `language`.
     ///
-    /// A long text goes through its language chain (the costly one: it
-    /// stems every word) only in [`windows`](Self::windows) around the
-    /// words that could match; the other chains read it whole.
+    /// A text goes through its language chain (the costly one: it stems
+    /// every word) only in [`windows`](Self::windows) around the words that
+    /// could match, and the neutral chain reads only the words that could
+    /// give a term ([`analysis::neutral_may_begin_with`]); the exact chain
+    /// reads it whole. The same marks as reading the text whole through
+    /// every chain (`windowed` false), which the tests compare with.
     pub fn ranges(&mut self, text: &str, language: &str) -> Vec<(usize, usize)> {
-        self.ranges_in(text, language, text.len() > WHOLE_TEXT_BYTES)
+        self.ranges_in(text, language, true)
     }
 
     fn ranges_in(&mut self, text: &str, language: &str, windowed: bool) -> Vec<(usize, usize)> {
@@ -332,12 +335,24 @@ impl Highlighter {
                 } else {
                     Vec::new()
                 };
+                // A word none of whose neutral tokens can begin like a
+                // term, a prefix or a needle is neither marked nor a
+                // candidate: it is passed over unread (most words are).
+                let initials = if neutral && fuzzy.is_empty() {
+                    let firsts = terms.iter().chain(prefixes).chain(&needles);
+                    analysis::ascii_initials(firsts.map(String::as_str))
+                } else {
+                    None
+                };
                 let memo = self
                     .words
                     .entry((key, language_key.unwrap_or(NEUTRAL_KEY)))
                     .or_default();
                 let mut pieces = Pieces::default();
                 let mut read = |from: usize, word: &str| {
+                    if initials.is_some_and(|set| !analysis::neutral_may_begin_with(word, set)) {
+                        return;
+                    }
                     let mut place = |marks: &WordMarks| {
                         if marks.candidate {
                             candidates.push((from, from + word.len()));
@@ -441,10 +456,6 @@ fn needle(term: &str) -> &str {
         .map_or(term, |(at, _)| &term[..at])
 }
 
-/// Texts up to this length (in bytes) go whole through every chain: the
-/// search for candidate words would save little on them (titles, short
-/// dispatches).
-const WHOLE_TEXT_BYTES: usize = 1024;
 /// The letters of a stem that a candidate word must begin with: Snowball
 /// rewrites words only after their first syllable (French turns the `c`
 /// of `laïcité` into `qu`, the third letter), ...
@@ -908,7 +919,6 @@ mod tests {
             filler.repeat(30),
             filler.repeat(40)
         );
-        assert!(text.len() > WHOLE_TEXT_BYTES);
         // Windows end at white space of any width (French puts no-break
         // spaces before colons and inside quotes).
         let spaced = format!(
@@ -947,13 +957,22 @@ mod tests {
             println!("skipped: {} not found (set VEILLE_SHARED)", file.display());
             return;
         };
-        let texts: Vec<String> = lines
+        // Each article's text, then its title and its heading: short
+        // texts are read in windows too.
+        let articles: Vec<serde_json::Value> = lines
             .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| Some(v.get("article")?.as_str()?.to_string()))
+            .filter_map(|l| serde_json::from_str(l).ok())
             .take(200)
             .collect();
-        assert!(texts.len() == 200, "{}", texts.len());
+        let field = |name: &str| {
+            articles
+                .iter()
+                .filter_map(|v| Some(v.get(name)?.as_str()?.to_string()))
+                .collect::<Vec<String>>()
+        };
+        let texts = [field("article"), field("title"), field("heading")].concat();
+        assert!(texts.len() >= 500, "{}", texts.len());
+        assert!(texts.iter().filter(|t| t.len() < 300).count() >= 200);
         let mut all = 0;
         for query in [
             "intelligence artificielle",
@@ -963,6 +982,8 @@ mod tests {
             "recherche scientifique",
             "jeux vidéo",
             "énergie",
+            "numéri* recrutement",
+            "télé*",
         ] {
             // One highlighter for all the texts, as for the hits of a
             // search: what it remembers of a word holds in every text.
