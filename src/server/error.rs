@@ -14,16 +14,21 @@ use serde::Serialize;
 
 use super::i18n::{Msg, Ui};
 
-/// A failed request.
-#[derive(Debug)]
+/// A failed request. Its `Display` is what the log says of it; a client
+/// sees [`ApiError::public_message`].
+#[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// A query parameter is missing or invalid.
+    #[error("invalid parameter `{name}`: {message}")]
     BadParam { name: &'static str, message: String },
     /// No such article, or no such route.
+    #[error("{0}")]
     NotFound(String),
     /// The request took longer than the configured timeout.
+    #[error("the request took longer than {} s; try a simpler query", .0.as_secs_f64())]
     Timeout(std::time::Duration),
     /// A failure of the server itself; logged, not shown.
+    #[error("internal error: {0}")]
     Internal(String),
 }
 
@@ -63,15 +68,8 @@ impl ApiError {
     /// The message a client may see. Internal details are never in it.
     pub fn public_message(&self) -> String {
         match self {
-            ApiError::BadParam { name, message } => {
-                format!("invalid parameter `{name}`: {message}")
-            }
-            ApiError::NotFound(what) => what.clone(),
-            ApiError::Timeout(limit) => format!(
-                "the request took longer than {} s; try a simpler query",
-                limit.as_secs_f64()
-            ),
             ApiError::Internal(_) => "internal error (see the server log)".to_string(),
+            other => other.to_string(),
         }
     }
 

@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::params::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
+use super::params::{MAX_OFFSET, MAX_PAGE_LIMIT, MAX_QUERY_BYTES};
 use crate::analysis::lang;
 
 /// The query parameter that chooses the interface language.
@@ -304,7 +304,7 @@ impl Ui {
     pub fn bad_param(self, name: &str) -> String {
         let (msg, max) = match name {
             "q" => (Msg::BadQuery, Some(MAX_QUERY_BYTES)),
-            "limit" => (Msg::BadLimit, Some(MAX_LIMIT)),
+            "limit" => (Msg::BadLimit, Some(MAX_PAGE_LIMIT)),
             "offset" => (Msg::BadOffset, Some(MAX_OFFSET)),
             "lang" => (Msg::BadLang, None),
             "since" => (Msg::BadSince, None),
@@ -623,7 +623,7 @@ mod tests {
             Ui::En.bad_param("limit"),
             Ui::En
                 .t(Msg::BadLimit)
-                .replace("{max}", &MAX_LIMIT.to_string())
+                .replace("{max}", &MAX_PAGE_LIMIT.to_string())
         );
         assert!(Ui::Fr.bad_param("offset").contains("10\u{202F}000"));
         assert_eq!(Ui::Fr.bad_param("nope"), Ui::Fr.t(Msg::BadOther));

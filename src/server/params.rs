@@ -21,8 +21,12 @@ use crate::search::{SearchOptions, Sort};
 /// Longest query accepted, in bytes: room for three or four pasted
 /// paragraphs (read as free text), small enough to keep one search cheap.
 pub const MAX_QUERY_BYTES: usize = 4096;
-/// Largest page size accepted.
-pub const MAX_LIMIT: usize = 100;
+/// Largest page size the daemon accepts: every hit of a page gets its
+/// snippets and is rendered at once, so a client pages rather than asking
+/// for everything (the library itself takes up to
+/// [`search::engine::MAX_LIMIT`](crate::search::engine::MAX_LIMIT), for the
+/// command line and the exports).
+pub const MAX_PAGE_LIMIT: usize = 100;
 /// Deepest offset accepted: paging further costs more than it is worth.
 pub const MAX_OFFSET: usize = 10_000;
 /// Longest echo of a bad value in an error message, in characters.
@@ -147,7 +151,7 @@ impl SearchParams {
                     }
                     p.q = Some(value.into_owned());
                 }
-                "limit" if !v.is_empty() => p.limit = count("limit", v, MAX_LIMIT)?,
+                "limit" if !v.is_empty() => p.limit = count("limit", v, MAX_PAGE_LIMIT)?,
                 "offset" if !v.is_empty() => p.offset = count("offset", v, MAX_OFFSET)?,
                 "lang" => {
                     for code in v.split(',').map(str::trim).filter(|c| !c.is_empty()) {
