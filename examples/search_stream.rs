@@ -3,7 +3,7 @@
 //! facets), and prints a digest of every answer and the time taken.
 //!
 //! It exists for before/after comparisons of search changes: the digest
-//! (each hit's id, its snippets and their marks) shows whether a change
+//! (the count, the facets, each hit's id, its snippets and their marks) shows whether a change
 //! altered any answer, and run under `valgrind --tool=callgrind` it gives
 //! instruction counts, which do not move with the load of the machine the
 //! way times do.
@@ -49,6 +49,14 @@ fn main() {
         spent += started.elapsed();
         searched += 1;
         writeln!(out, "{query}\t{} {}", results.total, results.total_exact).expect("write");
+        if let Some(facets) = &results.facets {
+            writeln!(
+                out,
+                "  facets {}",
+                serde_json::to_string(facets).expect("facets as JSON")
+            )
+            .expect("write");
+        }
         for hit in &results.hits {
             let marks: Vec<String> = hit.snippets.iter().map(|s| s.html()).collect();
             writeln!(

@@ -54,7 +54,13 @@ pub struct FacetSegmentCollector {
     /// Per day (days since 1970): a day is one division away from the
     /// timestamp, its month a calendar computation done once per day.
     day_counts: HashMap<i64, u64>,
+    /// Matching documents not counted yet: they are counted [`BLOCK`] at a
+    /// time, each column read for the whole block at once.
+    pending: Vec<DocId>,
 }
+
+/// Documents counted at once.
+const BLOCK: usize = 256;
 
 impl Collector for FacetCollector {
     type Fruit = Facets;
@@ -75,6 +81,7 @@ impl Collector for FacetCollector {
             source,
             date: ff.date("date")?,
             day_counts: HashMap::default(),
+            pending: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -118,26 +125,49 @@ fn resolve(col: &Option<StrColumn>, counts: &[u64]) -> BTreeMap<String, u64> {
     out
 }
 
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = Facets;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
+impl FacetSegmentCollector {
+    /// Counts the pending documents: each column's first value for all of
+    /// them, then the counts.
+    fn count_pending(&mut self) {
+        let docs = &self.pending;
+        let mut ords = [None; BLOCK];
+        let ords = &mut ords[..docs.len()];
         for (column, counts) in [
             (&self.lang, &mut self.lang_counts),
             (&self.source, &mut self.source_counts),
         ] {
-            let ord = column.as_ref().and_then(|c| c.term_ords(doc).next());
-            if let Some(n) = ord.and_then(|o| counts.get_mut(usize::try_from(o).ok()?)) {
-                *n += 1;
+            let Some(column) = column else { continue };
+            ords.fill(None);
+            column.ords().first_vals(docs, ords);
+            for ord in ords.iter().flatten() {
+                if let Some(n) = usize::try_from(*ord).ok().and_then(|o| counts.get_mut(o)) {
+                    *n += 1;
+                }
             }
         }
-        if let Some(date) = self.date.first(doc) {
+        let mut dates = [None; BLOCK];
+        let dates = &mut dates[..docs.len()];
+        self.date.first_vals(docs, dates);
+        for date in dates.iter().flatten() {
             let day = date.into_timestamp_secs().div_euclid(SECS_PER_DAY);
             *self.day_counts.entry(day).or_default() += 1;
         }
+        self.pending.clear();
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.pending.push(doc);
+        if self.pending.len() == BLOCK {
+            self.count_pending();
+        }
     }
 
-    fn harvest(self) -> Facets {
+    fn harvest(mut self) -> Facets {
+        self.count_pending();
         let mut months: BTreeMap<i64, u64> = BTreeMap::new();
         for (day, n) in self.day_counts {
             if let Some(key) = month_key(day.saturating_mul(SECS_PER_DAY)) {
