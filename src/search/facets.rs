@@ -185,3 +185,54 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::search::{fixture, SearchOptions};
+
+    /// More matches than one block of a segment: every one is counted,
+    /// whatever block it falls in, and those without a source or a date
+    /// only where they have one.
+    #[test]
+    fn every_match_is_counted_across_blocks() {
+        let sources = ["Le Journal", "Tech Hebdo", "La Gazette"];
+        let files: Vec<(String, String)> = (0..300usize)
+            .map(|i| {
+                let mut record = serde_json::json!({
+                    "id": format!("a{i}"),
+                    "title": format!("Satellite numéro {i}"),
+                    "body": "Le satellite a été lancé ce matin depuis la base de Kourou, en Guyane.",
+                    "lang": if i % 4 == 0 { "en" } else { "fr" },
+                });
+                if i % 5 != 0 {
+                    record["source"] = sources[i % 3].into();
+                }
+                if i % 7 != 0 {
+                    record["date"] = format!("2025-{:02}-10T08:00:00Z", i % 12 + 1).into();
+                }
+                (format!("{i}.json"), record.to_string())
+            })
+            .collect();
+        let (_dir, engine) = fixture::index(&[&files]);
+        let opts = SearchOptions {
+            facets: true,
+            limit: 0,
+            ..SearchOptions::default()
+        };
+        let found = engine.search("satellite kourou", &opts).unwrap();
+        assert_eq!(found.total, 300);
+        let facets = found.facets.unwrap();
+        let count = |f: &dyn Fn(usize) -> bool| (0..300usize).filter(|&i| f(i)).count() as u64;
+        assert_eq!(facets.lang["en"], count(&|i| i % 4 == 0));
+        assert_eq!(facets.lang["fr"], count(&|i| i % 4 != 0));
+        for (k, name) in sources.iter().enumerate() {
+            let n = count(&|i| i % 5 != 0 && i % 3 == k);
+            assert_eq!(facets.source[*name], n, "{name}");
+        }
+        assert_eq!(facets.month.values().sum::<u64>(), count(&|i| i % 7 != 0));
+        assert_eq!(
+            facets.month["2025-03"],
+            count(&|i| i % 7 != 0 && i % 12 == 2)
+        );
+    }
+}
