@@ -27,15 +27,30 @@ use super::stream::{Cut, CutStream};
 #[derive(Clone, Debug, Default)]
 pub struct TechTokenizer {
     token: Token,
+    /// The characters of the text being cut, with their byte offsets: kept
+    /// from one text to the next, since collecting them into a new vector
+    /// (grown as it fills) cost as much as cutting the tokens.
+    chars: Vec<(usize, char)>,
 }
+
+/// The most characters whose room [`TechTokenizer`] keeps between texts
+/// (16 bytes each): a huge article's is given back at the next text.
+const KEPT_CHARS: usize = 1 << 16;
 
 impl Tokenizer for TechTokenizer {
     type TokenStream<'a> = CutStream<'a, TechNames<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.chars.capacity() > KEPT_CHARS {
+            self.chars = Vec::new();
+        }
+        self.chars.clear();
+        // A text has at most as many characters as bytes.
+        self.chars.reserve(text.len());
+        self.chars.extend(text.char_indices());
         let names = TechNames {
             text,
-            chars: text.char_indices().collect(),
+            chars: &self.chars,
             at: 0,
         };
         CutStream::new(names, &mut self.token)
@@ -45,7 +60,7 @@ impl Tokenizer for TechTokenizer {
 /// How a [`TechTokenizer`] cuts one text.
 pub struct TechNames<'a> {
     text: &'a str,
-    chars: Vec<(usize, char)>,
+    chars: &'a [(usize, char)],
     at: usize,
 }
 
@@ -163,6 +178,19 @@ mod tests {
         assert_eq!(tokens("l’OpenAI"), vec!["l", "OpenAI"]);
         assert_eq!(tokens("人工智能 AI"), vec!["AI"]);
         assert!(tokens("... -- ++ ##").is_empty());
+    }
+
+    #[test]
+    fn one_tokenizer_cuts_each_text_afresh() {
+        let mut analyzer = TextAnalyzer::from(TechTokenizer::default());
+        let long = "Wi-Fi ".repeat(KEPT_CHARS / 4);
+        for text in [long.as_str(), "C++ et .NET", "", "AT&T", long.as_str(), "x"] {
+            let got: Vec<String> = crate::analysis::analyze(&mut analyzer, text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            assert_eq!(got, tokens(text), "{}", &text[..text.len().min(20)]);
+        }
     }
 
     #[test]

@@ -184,9 +184,30 @@ impl Words<'_> {
 
     /// End of the word that starts at `start`.
     fn word_end(&self, start: usize) -> usize {
-        let mut end = start;
-        let mut previous: Option<char> = None;
-        let mut chars = self.text[start..].char_indices().peekable();
+        // ASCII letters and digits, most of most words, are read as bytes:
+        // all are inside the word, and an ASCII byte after them other than
+        // an apostrophe ends it. The rest is read as characters.
+        let bytes = self.text.as_bytes();
+        let ascii = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let resume = start + ascii;
+        if bytes
+            .get(resume)
+            .is_none_or(|&b| b.is_ascii() && char::from(b) != ASCII_APOSTROPHE)
+        {
+            return resume;
+        }
+        let previous = (ascii > 0).then(|| char::from(bytes[resume - 1]));
+        self.word_end_from(resume, previous)
+    }
+
+    /// End of the word whose characters before `resume` are inside it,
+    /// the last of them `previous` (`None`: the word starts at `resume`).
+    fn word_end_from(&self, resume: usize, mut previous: Option<char>) -> usize {
+        let mut end = resume;
+        let mut chars = self.text[resume..].char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             let inside = match classify(c) {
                 Class::Word => true,
@@ -202,7 +223,7 @@ impl Words<'_> {
             if !inside {
                 break;
             }
-            end = start + i + c.len_utf8();
+            end = resume + i + c.len_utf8();
             previous = Some(c);
         }
         end
@@ -429,6 +450,25 @@ mod tests {
             for mut t in [WordTokenizer::new(), WordTokenizer::splitting_apostrophes()] {
                 let got = tokens(&mut t, &text);
                 check_invariants(&text, &got)?;
+            }
+        }
+
+        #[test]
+        fn words_end_where_reading_every_character_ends_them(text in tricky_text()) {
+            for split_at_apostrophes in [false, true] {
+                let words = Words {
+                    text: &text,
+                    cursor: 0,
+                    split_at_apostrophes,
+                    cjk: None,
+                };
+                for (start, _) in text.char_indices() {
+                    prop_assert_eq!(
+                        words.word_end(start),
+                        words.word_end_from(start, None),
+                        "from {} in {:?}", start, text
+                    );
+                }
             }
         }
     }

@@ -948,25 +948,27 @@ fn prepare(article: Article, default_lang: Option<&'static Language>) -> Prepare
 /// title (a site files one story under two headlines); a shorter one is
 /// not without its title (a feed's items can all say "Read more").
 fn text_hash(article: &Article) -> u64 {
-    let mut hasher = blake3::Hasher::new();
     let body = article.body.split_whitespace();
     let title = if body.clone().nth(dedup::MIN_WORDS - 1).is_some() {
         ""
     } else {
         article.title.as_deref().unwrap_or("")
     };
+    // The normalised text is written out and hashed in one call: a call per
+    // word cost a tenth of the preparation of an article.
+    let mut text = String::with_capacity(title.len() + article.body.len() + 2);
     for word in title.split_whitespace() {
-        hasher.update(word.as_bytes());
-        hasher.update(b" ");
+        text.push_str(word);
+        text.push(' ');
     }
     // Between the title and the body: `a b` + `c` is not `a` + `b c`.
-    hasher.update(b"\n");
+    text.push('\n');
     for word in body {
-        hasher.update(word.as_bytes());
-        hasher.update(b" ");
+        text.push_str(word);
+        text.push(' ');
     }
     u64::from_le_bytes(
-        hasher.finalize().as_bytes()[..8]
+        blake3::hash(text.as_bytes()).as_bytes()[..8]
             .try_into()
             .expect("8 bytes"),
     )
@@ -1734,6 +1736,13 @@ mod tests {
         assert_ne!(
             text_hash(&article("a b", "c")),
             text_hash(&article("a", "b c"))
+        );
+        // The hash is kept in the index: it is that of these bytes, however
+        // they are fed to the hasher.
+        let bytes = blake3::hash(b"Rust 1.90 is out \nRead more on our site. ");
+        assert_eq!(
+            text_hash(&article(" Rust 1.90\tis out", short)).to_le_bytes(),
+            bytes.as_bytes()[..8]
         );
     }
 
