@@ -74,6 +74,12 @@ pub enum Msg {
     FullText,
     SimilarOne,
     SimilarMany,
+    // Saved searches, on the home page.
+    SavedHeading,
+    SavedNewOne,
+    SavedNewMany,
+    SavedUnavailable,
+    SavedFeed,
     // Facets.
     Narrow,
     Filters,
@@ -415,6 +421,11 @@ fn english(msg: Msg) -> &'static str {
         Msg::SearchButton => "Search",
         Msg::FeedTitle => "Atom feed of this search",
         Msg::SwitchLabel => "Interface language",
+        Msg::SavedHeading => "Saved searches",
+        Msg::SavedNewOne => "new",
+        Msg::SavedNewMany => "new",
+        Msg::SavedUnavailable => "unavailable",
+        Msg::SavedFeed => "Atom feed",
         Msg::Intro => "Search the indexed articles, in every language veille reads.",
         Msg::IndexHeading => "In the index",
         Msg::Articles => "Articles",
@@ -496,6 +507,11 @@ fn french(msg: Msg) -> &'static str {
         Msg::SearchButton => "Chercher",
         Msg::FeedTitle => "Flux Atom de cette recherche",
         Msg::SwitchLabel => "Langue de l’interface",
+        Msg::SavedHeading => "Recherches enregistrées",
+        Msg::SavedNewOne => "nouveau",
+        Msg::SavedNewMany => "nouveaux",
+        Msg::SavedUnavailable => "indisponible",
+        Msg::SavedFeed => "Flux Atom",
         Msg::Intro => {
             "Cherchez dans les articles indexés, dans toutes les langues que veille sait lire."
         }

@@ -286,7 +286,7 @@ pub async fn index(
     };
     let fragment = match &view {
         View::Home(_) => {
-            html! { (super::saved::panel(&state).await) (fragment(iface, &params, &view)) }
+            html! { (super::saved::panel(&state, iface).await) (fragment(iface, &params, &view)) }
         }
         _ => fragment(iface, &params, &view),
     };

@@ -35,6 +35,8 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use super::i18n::Msg;
+use super::page::Interface;
 use super::params::{sort_name, Endpoint, SearchParams};
 use super::AppState;
 use crate::config::SavedSearch;
@@ -212,7 +214,7 @@ async fn matches(
 }
 
 /// The home page's list of saved searches (nothing when there are none).
-pub async fn panel(state: &AppState) -> Markup {
+pub async fn panel(state: &AppState, iface: Interface) -> Markup {
     let saved = Arc::clone(&state.saved);
     let mut lines = Vec::with_capacity(saved.list().len());
     for s in saved.list() {
@@ -237,7 +239,7 @@ pub async fn panel(state: &AppState) -> Markup {
     }
     html! {
         section class="saved" aria-labelledby="saved-title" {
-            h2 id="saved-title" { "Saved searches" }
+            h2 id="saved-title" { (iface.t(Msg::SavedHeading)) }
             ul {
                 @for line in &lines {
                     li data-saved=(line.name) {
@@ -246,15 +248,22 @@ pub async fn panel(state: &AppState) -> Markup {
                             Some((total, new)) => {
                                 " "
                                 span class=(if new > 0 { "new" } else { "new none" }) data-new=(new) {
-                                    (new) " new"
+                                    (iface.ui.number(new as u64)) " "
+                                    (iface.ui.plural(new as u64, Msg::SavedNewOne, Msg::SavedNewMany))
                                 }
                                 " "
-                                span class="count" { "of " (total) }
+                                span class="count" {
+                                    (iface.t(Msg::Of)) " " (iface.ui.number(total as u64))
+                                }
                             }
-                            None => { " " span class="count" { "unavailable" } }
+                            None => {
+                                " " span class="count" { (iface.t(Msg::SavedUnavailable)) }
+                            }
                         }
                         " · "
-                        a class="feed" href=(line.feed) type="application/atom+xml" { "Atom feed" }
+                        a class="feed" href=(line.feed) type="application/atom+xml" {
+                            (iface.t(Msg::SavedFeed))
+                        }
                     }
                 }
             }

@@ -110,6 +110,37 @@ async fn opening_a_saved_search_resets_its_count_which_follows_the_watched_folde
         new_counts(&server).await,
         counts(&[("aurora", 2), ("aurora this week", 1)])
     );
+    // The panel speaks the page's language: English by default, French
+    // when the reader's browser asks for it or the switch chose it.
+    let (_, english) = get(&server.url("/")).await;
+    for text in ["Saved searches", "2 new", "of 2", "1 new", "Atom feed"] {
+        assert!(english.contains(text), "{text:?} not in the English panel");
+    }
+    let accept_french = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(server.url("/"))
+        .header("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (_, switched) = get(&server.url("/?ui=fr")).await;
+    for french in [&accept_french, &switched] {
+        for text in [
+            "Recherches enregistrées",
+            "2 nouveaux",
+            "sur 2",
+            "1 nouveau",
+            "Flux Atom",
+        ] {
+            assert!(french.contains(text), "{text:?} not in the French panel");
+        }
+        assert!(!french.contains("Saved searches"));
+    }
 
     // Opening goes through /saved/NAME, which remembers and redirects.
     let no_redirects = reqwest::Client::builder()
