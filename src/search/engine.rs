@@ -318,6 +318,9 @@ impl Engine {
         // no snippets at all.
         let mut highlighter = (opts.snippets > 0).then(|| {
             let mut h = Highlighter::new(&parsed, &languages, builder.exact_atoms());
+            if builder.searched_as_written() {
+                h.add_as_written(&parsed);
+            }
             for t in &translated {
                 h.add_translation(&t.lang, &t.to);
             }

@@ -45,7 +45,8 @@
 //! **Queries whose words all vanish.** When every word of a query is
 //! dropped by some chain (`le`, `la le les`, `à la une`), the query is
 //! searched as written: each word, unstemmed and with its stop words, in
-//! the neutral fields, all required, ranked by BM25. A query left with
+//! the neutral fields, all required, ranked by BM25 (and its snippets mark
+//! them so: [`QueryBuilder::searched_as_written`]). A query left with
 //! nothing to score matches nothing: filters alone never select articles.
 //!
 //! A new ranking signal (a boost, another field) goes into
@@ -177,6 +178,8 @@ pub(crate) struct QueryBuilder<'a> {
     resolved: HashSet<String>,
     /// Groups of the query also searched as their translations.
     translations: Vec<Span>,
+    /// Every word vanished, and the query was searched as written.
+    as_written: bool,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -207,6 +210,7 @@ impl<'a> QueryBuilder<'a> {
             absent: HashSet::default(),
             resolved: HashSet::default(),
             translations: Vec::new(),
+            as_written: false,
         }
     }
 
@@ -436,6 +440,13 @@ impl<'a> QueryBuilder<'a> {
         &self.exact_atoms
     }
 
+    /// Whether every word of the query vanished and it was searched as
+    /// written, in the neutral fields (`le`, `"à la une"`): snippets then
+    /// mark its words as written too.
+    pub(crate) fn searched_as_written(&self) -> bool {
+        self.as_written
+    }
+
     /// Atoms (as displayed) that are names no article writes as the query
     /// does (`C++` in an index without it): they matched nothing.
     pub(crate) fn absent_names(&self) -> &HashSet<String> {
@@ -472,6 +483,7 @@ impl<'a> QueryBuilder<'a> {
         let mut groups: Vec<GroupQuery> = parsed.groups.iter().map(|g| self.group(g)).collect();
         if groups.iter().all(GroupQuery::vanished) {
             groups = parsed.groups.iter().map(|g| self.literal(g)).collect();
+            self.as_written = true;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
             .iter()
@@ -1255,11 +1267,31 @@ mod tests {
                 );
             }
             assert_eq!(count(q.as_ref()), 1, "the French article only");
+            assert!(b.searched_as_written());
             // Nothing left at all: nothing matches, filters or not.
             let long = "x".repeat(100);
             let q = b.build(&query::parse(&long), &filters, false);
             assert_eq!(count(q.as_ref()), 0);
         });
+        with_builder(&engine, |b, _| {
+            b.build(&query::parse("le satellite"), &[], false);
+            assert!(!b.searched_as_written());
+        });
+        // Its snippets mark those words as written, and only them.
+        let found = engine
+            .search("le les", &crate::search::SearchOptions::default())
+            .unwrap();
+        let marked: Vec<String> = found.hits[0]
+            .snippets
+            .iter()
+            .flat_map(|s| {
+                s.highlights
+                    .iter()
+                    .map(|&(a, b)| s.text[a..b].to_lowercase())
+            })
+            .collect();
+        assert!(!marked.is_empty());
+        assert!(marked.iter().all(|m| m == "le" || m == "les"), "{marked:?}");
     }
 
     /// Articles for the lowercase-name rule: `Zorglub` written as a name

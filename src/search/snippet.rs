@@ -220,6 +220,24 @@ impl Highlighter {
         }
     }
 
+    /// Also marks the query's words and phrases as written, through the
+    /// neutral chain, stop words included: what ranking looks up when every
+    /// word of a query is one some language drops (`le`, `"à la une"`).
+    /// Fuzzy and prefix words are marked as they already are.
+    pub fn add_as_written(&mut self, query: &ParsedQuery) {
+        for atom in query.atoms() {
+            if let Atom::Word {
+                modifier: Modifier::Fuzzy(_) | Modifier::Prefix,
+                ..
+            } = atom
+            {
+                continue;
+            }
+            let tokens = self.analyze(NEUTRAL_KEY, atom.text());
+            self.add(NEUTRAL_KEY, None, tokens);
+        }
+    }
+
     /// Also highlights `text`, a translation of query words into
     /// `language`, in the articles of that language: through its chain, or
     /// as written when the chain drops one of its words (as ranking does).
