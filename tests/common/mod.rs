@@ -20,4 +20,4 @@ mod server;
 
 pub use fixture::{kill9, repo, veille, wait_exit, write, Fixture, Run};
 pub use needs::{note, require_tool, require_tools, shared_data, tool_or, which};
-pub use server::{client, enc, fetch_json, get, get_json, Server};
+pub use server::{client, enc, fetch_json, get, get_in, get_json, Server};

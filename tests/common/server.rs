@@ -209,6 +209,23 @@ pub async fn get(url: &str) -> (u16, String) {
     (status, body)
 }
 
+/// GET with an `Accept-Language` header: status, `Vary`, body.
+pub async fn get_in(url: &str, accept_language: &str) -> (u16, String, String) {
+    let r = client()
+        .get(url)
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let vary = r
+        .headers()
+        .get("vary")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, vary, r.text().await.expect("body"))
+}
+
 /// GET with `client`, returning status and the body parsed as JSON.
 pub async fn fetch_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
     let (status, _, body) = fetch(client, url).await;

@@ -8,7 +8,7 @@
 //! copy without a URL), two articles about Zuckerberg in English and
 //! French, and a French article on another subject.
 
-use crate::common::{client, get, get_json, Fixture, Server};
+use crate::common::{client, get, get_in, get_json, Fixture, Server};
 use crate::fixtures::{served, HOSTILE_ID, HOSTILE_SCRIPT};
 
 /// The id of the story's first telling (with a URL).
@@ -67,23 +67,6 @@ pub fn reading_served() -> (Fixture, Server) {
     fx.index().ok();
     let server = fx.serve(&["--index", "idx"]);
     (fx, server)
-}
-
-/// GET with an `Accept-Language` header: status, `Vary`, body.
-async fn get_in(url: &str, accept_language: &str) -> (u16, String, String) {
-    let r = client()
-        .get(url)
-        .header("accept-language", accept_language)
-        .send()
-        .await
-        .expect("request");
-    let status = r.status().as_u16();
-    let vary = r
-        .headers()
-        .get("vary")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, vary, r.text().await.unwrap())
 }
 
 #[tokio::test]

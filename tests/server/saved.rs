@@ -12,7 +12,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::browser::{js, text_of, wait_until, Browser};
-use crate::common::{client, enc, get, get_json, Fixture, Server};
+use crate::common::{enc, get, get_in, get_json, Fixture, Server};
 
 /// The configuration file: two saved searches on "aurora", one limited to
 /// the last 7 days.
@@ -116,15 +116,7 @@ async fn opening_a_saved_search_resets_its_count_which_follows_the_watched_folde
     for text in ["Saved searches", "2 new", "of 2", "1 new", "Atom feed"] {
         assert!(english.contains(text), "{text:?} not in the English panel");
     }
-    let accept_french = client()
-        .get(server.url("/"))
-        .header("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, _, accept_french) = get_in(&server.url("/"), "fr-FR,fr;q=0.9,en;q=0.5").await;
     let (_, switched) = get(&server.url("/?ui=fr")).await;
     for french in [&accept_french, &switched] {
         for text in [
