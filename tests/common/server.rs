@@ -187,16 +187,22 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
-/// GET with `client`: the status, the content type and the body.
-async fn fetch(client: &reqwest::Client, url: &str) -> (u16, String, String) {
-    let r = client.get(url).send().await.expect("request");
+/// Sends `request`: the status, the value of the response's `header`
+/// (empty when absent) and the body.
+async fn send(request: reqwest::RequestBuilder, header: &str) -> (u16, String, String) {
+    let r = request.send().await.expect("request");
     let status = r.status().as_u16();
-    let content_type = r
+    let value = r
         .headers()
-        .get("content-type")
+        .get(header)
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
-    (status, content_type, r.text().await.expect("body"))
+    (status, value, r.text().await.expect("body"))
+}
+
+/// GET with `client`: the status, the content type and the body.
+async fn fetch(client: &reqwest::Client, url: &str) -> (u16, String, String) {
+    send(client.get(url), "content-type").await
 }
 
 fn parse_json(url: &str, body: &str) -> Value {
@@ -211,19 +217,8 @@ pub async fn get(url: &str) -> (u16, String) {
 
 /// GET with an `Accept-Language` header: status, `Vary`, body.
 pub async fn get_in(url: &str, accept_language: &str) -> (u16, String, String) {
-    let r = client()
-        .get(url)
-        .header("accept-language", accept_language)
-        .send()
-        .await
-        .expect("request");
-    let status = r.status().as_u16();
-    let vary = r
-        .headers()
-        .get("vary")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, vary, r.text().await.expect("body"))
+    let request = client().get(url).header("accept-language", accept_language);
+    send(request, "vary").await
 }
 
 /// GET with `client`, returning status and the body parsed as JSON.
