@@ -28,7 +28,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -229,7 +230,7 @@ pub async fn panel(state: &AppState, iface: Interface) -> Markup {
         };
         lines.push(Line {
             name: s.name.clone(),
-            results: open_url(&s.name),
+            results: iface.link(&open_url(&s.name)),
             feed: p.url_on(Endpoint::Feed),
             counts,
         });
@@ -271,9 +272,16 @@ pub async fn panel(state: &AppState, iface: Interface) -> Markup {
     }
 }
 
-/// `GET /saved/NAME`: remembers what the saved search matches now, then
-/// sends the browser to its results page (303).
-pub async fn open(State(state): State<AppState>, UrlPath(name): UrlPath<String>) -> Response {
+/// `GET /saved/NAME[?ui=]`: remembers what the saved search matches now,
+/// then sends the browser to its results page (303), in the interface
+/// language the reader chose, if any.
+pub async fn open(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(name): UrlPath<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let iface = Interface::of(&headers, raw.as_deref());
     let Some(search) = state.saved.get(&name).cloned() else {
         return ApiError::NotFound(format!("no saved search is named {name:?}")).into_response();
     };
@@ -301,7 +309,7 @@ pub async fn open(State(state): State<AppState>, UrlPath(name): UrlPath<String>)
         // The results page will show what went wrong.
         Err(e) => e.log(),
     }
-    Redirect::to(&p.url()).into_response()
+    Redirect::to(&iface.link(&p.url())).into_response()
 }
 
 #[cfg(test)]

@@ -118,6 +118,11 @@ async fn opening_a_saved_search_resets_its_count_which_follows_the_watched_folde
     }
     let (_, _, accept_french) = get_in(&server.url("/"), "fr-FR,fr;q=0.9,en;q=0.5").await;
     let (_, switched) = get(&server.url("/?ui=fr")).await;
+    assert!(
+        switched.contains("href=\"/saved/aurora?ui=fr\""),
+        "{switched}"
+    );
+    assert!(!accept_french.contains("?ui=fr"));
     for french in [&accept_french, &switched] {
         for text in [
             "Recherches enregistrées",
@@ -144,6 +149,16 @@ async fn opening_a_saved_search_resets_its_count_which_follows_the_watched_folde
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/?q=aurora&since=7d&sort=date");
+    // A reader who chose the page's language keeps it through the redirect.
+    let r = no_redirects
+        .get(server.url("/saved/aurora%20this%20week?ui=fr"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        "/?q=aurora&since=7d&sort=date&ui=fr"
+    );
     assert_eq!(
         new_counts(&server).await,
         counts(&[("aurora", 2), ("aurora this week", 0)])
