@@ -595,10 +595,16 @@ pub fn run(opts: &IndexOptions) -> Result<Report> {
     if wrote || report.created.is_some() {
         commit(&mut writer)?;
     }
-    writer.wait_merging_threads()?;
+    // Everything that reads or writes the index's files is done while the
+    // writer still holds its lock: waiting for the merges gives the lock
+    // up, and a `--rebuild` started then wiped the files this run's reader
+    // was about to open ("Failed to open file for read"), or had its
+    // fresh `veille.json` overwritten with this run's roots. Merges keep
+    // the count of live articles, so counting before them is exact.
     register_root(&mut store, &root)?;
     reader.reload()?;
     report.articles_total = count_articles(&reader.searcher(), &fields)?;
+    writer.wait_merging_threads()?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -706,7 +712,15 @@ fn commit(writer: &mut IndexWriter) -> Result<()> {
     Ok(())
 }
 
+/// Records `root` among the index's folders. Called with the writer's
+/// lock held; the roots are read again first, since another run may have
+/// recorded its own between this run's opening and its taking the lock.
 fn register_root(store: &mut Store, root: &Path) -> Result<()> {
+    for recorded in Store::recorded_roots(&store.path) {
+        if !store.meta.roots.contains(&recorded) {
+            store.meta.roots.push(recorded);
+        }
+    }
     if !store.meta.roots.iter().any(|r| r == root) {
         store.meta.roots.push(root.to_path_buf());
         store.save_meta()?;
@@ -1758,5 +1772,24 @@ mod tests {
         assert!(state(0, 0).was_skipped());
         assert!(!state(1, 0).was_skipped());
         assert!(!state(0, 2).was_skipped());
+    }
+
+    #[test]
+    fn a_root_recorded_by_another_run_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("idx");
+        Store::create(&path).unwrap();
+        // This run opened the index before another one recorded its folder.
+        let mut ours = Store::open(&path).unwrap();
+        let mut theirs = Store::open(&path).unwrap();
+        register_root(&mut theirs, Path::new("/news/theirs")).unwrap();
+        register_root(&mut ours, Path::new("/news/ours")).unwrap();
+        assert_eq!(
+            Store::recorded_roots(&path),
+            [PathBuf::from("/news/theirs"), PathBuf::from("/news/ours")]
+        );
+        // Recording a folder again writes nothing new.
+        register_root(&mut ours, Path::new("/news/theirs")).unwrap();
+        assert_eq!(Store::recorded_roots(&path).len(), 2);
     }
 }
