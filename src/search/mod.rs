@@ -5,7 +5,8 @@
 //! - [`query`]: the query language, parsed into words, phrases and filters;
 //! - [`ranking`]: what a query word is looked up as, in which fields, with
 //!   which weights, and which words are required (with [`presence`], the
-//!   BM25 statistics over the segments that hold each language);
+//!   BM25 statistics over the segments that hold each language, and
+//!   [`disjunction`], the "any of these" of a word's fields and chains);
 //! - [`filters`]: which articles may be returned at all (languages,
 //!   sources, dates);
 //! - [`engine`]: opening and reloading the index, and running a search
@@ -18,6 +19,7 @@
 //! - [`translate`]: query words also searched as their translations.
 //! - [`when`]: the dates a search is limited by, calendar or relative.
 
+pub mod disjunction;
 pub mod engine;
 pub mod facets;
 pub mod filters;

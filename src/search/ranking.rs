@@ -55,8 +55,8 @@
 
 use rustc_hash::FxHashSet as HashSet;
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery,
-    EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::{TextAnalyzer, Token};
@@ -65,6 +65,7 @@ use tantivy::Searcher;
 use crate::analysis;
 use crate::analysis::lang::Language;
 use crate::index::schema::{Fields, TextFields};
+use crate::search::disjunction::Disjunction;
 use crate::search::engine::count_up_to;
 use crate::search::presence::Presence;
 use crate::search::query::{self, Atom, Modifier, ParsedQuery, Scope};
@@ -509,11 +510,16 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         let required = clauses.len() > filters.len();
+        // What may match and adds to the score: optional words, then
+        // adjacency. One clause for all, a [`Disjunction`] (tantivy would
+        // score its own union of them the same, through a window it sets up
+        // in every segment).
+        let mut scoring = Vec::new();
         if !optional.is_empty() {
             if required {
-                clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
+                scoring = optional;
             } else {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::union(optional))));
+                clauses.push((Occur::Must, Box::new(Disjunction::sum(optional))));
             }
         }
         if clauses.len() == filters.len() {
@@ -522,8 +528,9 @@ impl<'a> QueryBuilder<'a> {
             return Box::new(EmptyQuery);
         }
         // Articles where the query words stand next to each other rank higher.
-        for q in self.proximity(parsed) {
-            clauses.push((Occur::Should, q));
+        scoring.extend(self.proximity(parsed));
+        if !scoring.is_empty() {
+            clauses.push((Occur::Should, Box::new(Disjunction::sum(scoring))));
         }
         for atom in &parsed.excluded {
             if let (Some(q), _) = self.atom(atom) {
@@ -619,11 +626,8 @@ impl<'a> QueryBuilder<'a> {
                     .collect();
                 alternatives.push(Box::new(BooleanQuery::new(each)));
             }
-            alternatives.push(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                translations,
-                TIE_BREAKER,
-            )));
-            units[span.groups.start] = Some((Box::new(BooleanQuery::union(alternatives)), stop));
+            alternatives.push(Box::new(Disjunction::max(translations, TIE_BREAKER)));
+            units[span.groups.start] = Some((Box::new(Disjunction::sum(alternatives)), stop));
         }
         self.translations = spans;
         units
@@ -758,10 +762,7 @@ impl<'a> QueryBuilder<'a> {
             return (nothing, stop);
         }
         (
-            Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                per_chain,
-                TIE_BREAKER,
-            ))),
+            Some(Box::new(Disjunction::max(per_chain, TIE_BREAKER))),
             stop,
         )
     }
@@ -809,7 +810,7 @@ fn union(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match queries.len() {
         0 => None,
         1 => queries.pop(),
-        _ => Some(Box::new(BooleanQuery::union(queries))),
+        _ => Some(Box::new(Disjunction::sum(queries))),
     }
 }
 
@@ -854,7 +855,7 @@ fn best_field(mut per_field: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if per_field.len() == 1 {
         return per_field.pop().expect("one");
     }
-    Box::new(DisjunctionMaxQuery::new(per_field))
+    Box::new(Disjunction::max(per_field, 0.0))
 }
 
 /// `q` weighted by `boost` (unwrapped for a weight of 1).
@@ -944,14 +945,34 @@ mod tests {
     }
 
     /// The clauses of a built query, by kind.
-    fn occurs(q: &dyn Query) -> Vec<Occur> {
-        clauses(q).iter().map(|(o, _)| *o).collect()
+    /// The clauses of a query as `build` means them: a boolean query's,
+    /// with the scoring clauses (which it puts in one disjunction) one by
+    /// one; a disjunction's, each optional.
+    fn clauses(q: &dyn Query) -> Vec<(Occur, &dyn Query)> {
+        fn any(d: &Disjunction) -> Vec<(Occur, &dyn Query)> {
+            d.clauses()
+                .iter()
+                .map(|c| (Occur::Should, c.as_ref()))
+                .collect()
+        }
+        if let Some(d) = q.downcast_ref::<Disjunction>() {
+            return any(d);
+        }
+        let mut out = Vec::new();
+        let boolean = q
+            .downcast_ref::<BooleanQuery>()
+            .expect("a boolean query or a disjunction");
+        for (occur, q) in boolean.clauses() {
+            match q.downcast_ref::<Disjunction>() {
+                Some(d) if *occur == Occur::Should => out.extend(any(d)),
+                _ => out.push((*occur, q.as_ref())),
+            }
+        }
+        out
     }
 
-    fn clauses(q: &dyn Query) -> &[(Occur, Box<dyn Query>)] {
-        q.downcast_ref::<BooleanQuery>()
-            .expect("a boolean query")
-            .clauses()
+    fn occurs(q: &dyn Query) -> Vec<Occur> {
+        clauses(q).into_iter().map(|(o, _)| o).collect()
     }
 
     /// The weights that `q` applied in scoring the article `id`, from
@@ -1122,7 +1143,7 @@ mod tests {
             // is not looked up unstemmed.
             let q = b.build(&query::parse("the government"), &filters, false);
             assert_eq!(occurs(q.as_ref()), [Must, Must, Should, Should, Should]);
-            let the = words(&engine, clauses(q.as_ref())[2].1.as_ref());
+            let the = words(&engine, clauses(q.as_ref())[2].1);
             assert!(the.iter().all(|(f, _)| !f.ends_with("_any")), "{the:?}");
             assert!(the.iter().all(|(_, t)| t == "the"), "{the:?}");
 
@@ -1141,7 +1162,7 @@ mod tests {
             );
             assert_eq!(occurs(without.as_ref()), [Must, Must, MustNot]);
             assert_eq!(count(without.as_ref()), 0);
-            let phrase = lookups(&engine, clauses(without.as_ref())[1].1.as_ref());
+            let phrase = lookups(&engine, clauses(without.as_ref())[1].1);
             assert!(
                 phrase.iter().all(|(_, _, positions)| *positions),
                 "{phrase:?}"
@@ -1161,8 +1182,8 @@ mod tests {
             let missing = b.build(&query::parse("gouvernement zyxwvut"), &filters, false);
             assert_eq!(occurs(missing.as_ref())[..3], [Must, Must, Must]);
             assert_eq!(count(missing.as_ref()), 0);
-            assert!(lookups(&engine, clauses(missing.as_ref())[2].1.as_ref()).is_empty());
-            let excluded = words(&engine, clauses(without.as_ref())[2].1.as_ref());
+            assert!(lookups(&engine, clauses(missing.as_ref())[2].1).is_empty());
+            let excluded = words(&engine, clauses(without.as_ref())[2].1);
             assert!(
                 excluded.contains(&("body_fr".to_string(), "ministr".to_string())),
                 "{excluded:?}"
@@ -1260,7 +1281,7 @@ mod tests {
             use Occur::{Must, Should};
             assert_eq!(occurs(q.as_ref()), [Must, Must, Must, Should, Should]);
             for clause in &clauses(q.as_ref())[1..3] {
-                let looked_up = words(&engine, clause.1.as_ref());
+                let looked_up = words(&engine, clause.1);
                 assert!(
                     looked_up.iter().all(|(f, _)| f.ends_with("_any")),
                     "{looked_up:?}"
@@ -1398,7 +1419,7 @@ mod tests {
             use Occur::{Must, Should};
             assert_eq!(occurs(with.as_ref()), [Must, Must, Should, Should]);
             assert_eq!(count(with.as_ref()), 2);
-            let translated = lookups(&engine, clauses(with.as_ref())[1].1.as_ref());
+            let translated = lookups(&engine, clauses(with.as_ref())[1].1);
             for term in ["artifici", "intellig"] {
                 assert!(
                     translated.contains(&("body_en".to_string(), term.to_string(), true)),
@@ -1407,8 +1428,8 @@ mod tests {
             }
             // The unit: the words as typed, or the translation, which finds
             // the English article at its weight.
-            let unit = clauses(with.as_ref())[1].1.as_ref();
-            let translation = clauses(unit)[1].1.as_ref();
+            let unit = clauses(with.as_ref())[1].1;
+            let translation = clauses(unit)[1].1;
             assert_eq!(
                 weights(&engine, searcher, translation, "en.txt"),
                 [TRANSLATION_WEIGHT]
