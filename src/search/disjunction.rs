@@ -143,9 +143,13 @@ impl Weight for DisjunctionWeight {
 }
 
 /// The clauses' cursors, side by side; the current document is the least
-/// of theirs.
+/// of theirs. Each cursor's document is kept beside it, so that stepping
+/// and scoring read an array rather than ask every clause through its
+/// virtual `doc()`.
 struct DisjunctionScorer {
     scorers: Vec<Box<dyn Scorer>>,
+    /// `docs[i] == scorers[i].doc()`.
+    docs: Vec<DocId>,
     combine: Combine,
     doc: DocId,
     num_docs: u32,
@@ -153,13 +157,24 @@ struct DisjunctionScorer {
 
 impl DisjunctionScorer {
     fn new(scorers: Vec<Box<dyn Scorer>>, combine: Combine, num_docs: u32) -> Self {
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        let docs: Vec<DocId> = scorers.iter().map(|s| s.doc()).collect();
+        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
         DisjunctionScorer {
             scorers,
+            docs,
             combine,
             doc,
             num_docs,
         }
+    }
+
+    /// The clauses not yet exhausted.
+    fn live(&self) -> impl Iterator<Item = &Box<dyn Scorer>> {
+        self.scorers
+            .iter()
+            .zip(&self.docs)
+            .filter(|(_, &doc)| doc != TERMINATED)
+            .map(|(s, _)| s)
     }
 }
 
@@ -167,12 +182,11 @@ impl DocSet for DisjunctionScorer {
     fn advance(&mut self) -> DocId {
         let current = self.doc;
         let mut next = TERMINATED;
-        for scorer in &mut self.scorers {
-            let mut doc = scorer.doc();
-            if doc == current {
-                doc = scorer.advance();
+        for (scorer, doc) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *doc == current {
+                *doc = scorer.advance();
             }
-            next = next.min(doc);
+            next = next.min(*doc);
         }
         self.doc = next;
         next
@@ -183,12 +197,11 @@ impl DocSet for DisjunctionScorer {
             return self.doc;
         }
         let mut next = TERMINATED;
-        for scorer in &mut self.scorers {
-            let mut doc = scorer.doc();
-            if doc < target {
-                doc = scorer.seek(target);
+        for (scorer, doc) in self.scorers.iter_mut().zip(&mut self.docs) {
+            if *doc < target {
+                *doc = scorer.seek(target);
             }
-            next = next.min(doc);
+            next = next.min(*doc);
         }
         self.doc = next;
         next
@@ -218,18 +231,17 @@ impl DocSet for DisjunctionScorer {
     }
 }
 
-impl DisjunctionScorer {
-    fn live(&self) -> impl Iterator<Item = &Box<dyn Scorer>> {
-        self.scorers.iter().filter(|s| s.doc() != TERMINATED)
-    }
-}
-
 impl Scorer for DisjunctionScorer {
     /// In clause order, with the operations of tantivy's `SumCombiner` and
     /// `DisjunctionMaxCombiner`, so that the scores are theirs.
     fn score(&mut self) -> Score {
-        let doc = self.doc;
-        let matching = self.scorers.iter_mut().filter(|s| s.doc() == doc);
+        let current = self.doc;
+        let matching = self
+            .scorers
+            .iter_mut()
+            .zip(&self.docs)
+            .filter(|(_, &doc)| doc == current)
+            .map(|(s, _)| s);
         match self.combine {
             Combine::Sum => {
                 let mut sum: Score = 0.0;
