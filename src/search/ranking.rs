@@ -6,7 +6,7 @@
 //! and looked up in that chain's fields: a French stem in `title_fr` and
 //! `body_fr`, an English stem in `title_en` and `body_en`, and the word
 //! folded but unstemmed in the neutral fields `title_any` and `body_any`.
-//! The best of these counts (a disjunction-max, plus [`TIE_BREAKER`] of the
+//! The best of these counts (a [`Disjunction`] max, plus [`TIE_BREAKER`] of the
 //! others), so an article is never rewarded for being indexed twice; a
 //! chain's query runs only in the segments holding its language
 //! ([`Presence`], which also gives BM25 its statistics). A name (`OpenAI`,
@@ -944,7 +944,6 @@ mod tests {
         q.expect("the word is looked up")
     }
 
-    /// The clauses of a built query, by kind.
     /// The clauses of a query as `build` means them: a boolean query's,
     /// with the scoring clauses (which it puts in one disjunction) one by
     /// one; a disjunction's, each optional.
@@ -971,6 +970,7 @@ mod tests {
         out
     }
 
+    /// The clauses of a built query, by kind.
     fn occurs(q: &dyn Query) -> Vec<Occur> {
         clauses(q).into_iter().map(|(o, _)| o).collect()
     }
