@@ -103,8 +103,8 @@ impl Budget {
 /// documents: a merge of the segments of a whole big index would map them
 /// all into memory at once.
 ///
-/// With `tail`, segments of fewer than a quarter of `max_docs` documents
-/// that the log policy leaves alone are also merged together, up to
+/// With `tail`, segments of fewer than a quarter ([`TAIL_SHARE`]) of
+/// `max_docs` documents that the log policy leaves alone are also merged together, up to
 /// `max_docs` at once. The log policy waits for eight segments of a size
 /// before merging them, so a run can end with up to seven small segments
 /// beside the large ones, depending on how its threads flushed: the same
@@ -121,10 +121,14 @@ struct BoundedMerges {
     tail: bool,
 }
 
+/// A segment is small, for the tail merge, under this fraction (one in
+/// `TAIL_SHARE`) of the most documents merged at once.
+const TAIL_SHARE: u64 = 4;
+
 /// A run that added at least this many articles merges the small segments
 /// it leaves (see [`BoundedMerges`]).
 fn tail_merge_after(budget: Budget) -> u64 {
-    budget.merge_docs / 4
+    budget.merge_docs / TAIL_SHARE
 }
 
 impl MergePolicy for BoundedMerges {
@@ -135,7 +139,8 @@ impl MergePolicy for BoundedMerges {
             let mut small: Vec<&SegmentMeta> = segments
                 .iter()
                 .filter(|s| {
-                    !merging.contains(&s.id()) && u64::from(s.num_docs()) < self.max_docs / 4
+                    !merging.contains(&s.id())
+                        && u64::from(s.num_docs()) < self.max_docs / TAIL_SHARE
                 })
                 .collect();
             small.sort_by_key(|s| s.num_docs());
