@@ -7,10 +7,12 @@
 //! document: 48 KB for a disjunction-max), set up when the union's scorer
 //! is made and wiped whenever an intersection seeks past it. That is built
 //! for unions of many long posting lists. Those of a veille query have two
-//! to four clauses, a query has about six per word, and an intersection of
-//! required words seeks them far ahead all the time: the windows cost about
-//! a quarter of a search's instructions. [`Disjunction`] walks its clauses'
-//! cursors side by side instead.
+//! to four clauses, a query word has up to four of them (its chains, and
+//! the fields of each), and an intersection of required words seeks them
+//! far ahead all the time. [`Disjunction`] walks its clauses' cursors side
+//! by side instead: a tenth fewer instructions for a search of the
+//! benchmark's index (150 distinct queries under callgrind, 2,084 million
+//! before, 1,876 million after).
 //!
 //! It matches the same documents with the same scores: the clauses' scores
 //! are combined in clause order with the operations of tantivy's
