@@ -8,8 +8,8 @@
 //! most like it, both from [`Engine::like`](crate::search::Engine::like)
 //! ("more like this"), whose JSON is `/api/articles/{id}/similar`.
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
@@ -29,11 +29,9 @@ const LIKE_HITS: usize = 5;
 /// `GET /articles/{id}[?ui=]`
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    iface: Interface,
     Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
 ) -> Response {
-    let iface = Interface::of(&headers, raw.as_deref());
     let wanted = id.clone();
     let found = state
         .blocking(move |engine| {

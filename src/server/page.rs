@@ -26,7 +26,8 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -73,6 +74,16 @@ const TIPS: [(&[&str], Msg); 6] = [
 pub struct Interface {
     pub ui: Ui,
     chosen: bool,
+}
+
+/// A handler that takes an [`Interface`] gets the one its request asks for
+/// ([`Interface::of`] its headers and query).
+impl<S: Send + Sync> FromRequestParts<S> for Interface {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Interface::of(&parts.headers, parts.uri.query()))
+    }
 }
 
 impl Interface {
@@ -245,11 +256,10 @@ enum View {
 /// `GET /?q=&lang=&since=&until=&sort=&offset=&limit=&ui=[&partial=1]`
 pub async fn index(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    iface: Interface,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let started = std::time::Instant::now();
-    let iface = Interface::of(&headers, raw.as_deref());
     let (params, view) = match SearchParams::parse(raw.as_deref(), Endpoint::Page) {
         Ok(params) => {
             let query = params.query_text().to_string();

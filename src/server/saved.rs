@@ -28,8 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path as UrlPath, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path as UrlPath, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -277,11 +276,9 @@ pub async fn panel(state: &AppState, iface: Interface) -> Markup {
 /// language the reader chose, if any.
 pub async fn open(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    iface: Interface,
     UrlPath(name): UrlPath<String>,
-    RawQuery(raw): RawQuery,
 ) -> Response {
-    let iface = Interface::of(&headers, raw.as_deref());
     let Some(search) = state.saved.get(&name).cloned() else {
         return ApiError::NotFound(format!("no saved search is named {name:?}")).into_response();
     };
